@@ -1,0 +1,22 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "MemberLedger",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "MemberLedgerCore", targets: ["MemberLedgerCore"]),
+        .library(name: "MemberLedgerTesting", targets: ["MemberLedgerTesting"]),
+        .executable(name: "memberledger", targets: ["memberledger"]),
+    ],
+    targets: [
+        .target(name: "MemberLedgerCore"),
+        .target(name: "MemberLedgerTesting", dependencies: ["MemberLedgerCore"]),
+        .executableTarget(name: "memberledger", dependencies: ["MemberLedgerCore"]),
+        .testTarget(
+            name: "MemberLedgerCoreTests",
+            dependencies: ["MemberLedgerCore", "MemberLedgerTesting"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,31 @@
+/// The CRM write-back outbox: a projection of outcomes to the writes the CRM must receive, in the order
+/// they took effect (time transitions before the event that advanced time past them).
+public struct Outbox: Sendable, Equatable {
+    /// Writes not yet delivered, oldest first.
+    public private(set) var pending: [CRMWrite] = []
+
+    /// An empty outbox.
+    public init() {}
+
+    /// Adds the writes an applied event caused.
+    public mutating func add(_ outcome: Outcome, of event: Event) {
+        pending += Self.writes(for: outcome, of: event)
+    }
+
+    /// The writes an event's outcome calls for: rule-made tag and field changes, and password notices.
+    public static func writes(for outcome: Outcome, of event: Event) -> [CRMWrite] {
+        let timed = outcome.transitions + outcome.effects.map { TimedEffect(effectiveAt: event.recordedAt, effect: $0) }
+        return timed.compactMap { timedEffect in
+            let change: CRMWrite.Change
+            switch timedEffect.effect {
+            case .tagApplied(_, let tag, .rule): change = .applyTag(tag)
+            case .tagRemoved(_, let tag, .rule): change = .removeTag(tag)
+            case .fieldSet(_, let field, let value, .rule): change = .setField(field: field, value: value)
+            case .passwordSet: change = .passwordSet(deliveredInResponseTo: event.seq)
+            default: return nil
+            }
+            guard let contactID = timedEffect.effect.contactID else { return nil }
+            return CRMWrite(seq: event.seq, effectiveAt: timedEffect.effectiveAt, contactID: contactID, change: change)
+        }
+    }
+}

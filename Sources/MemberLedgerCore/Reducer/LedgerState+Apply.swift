@@ -1,0 +1,140 @@
+/// The reducer: one event in, the next state and its outcome out. Pure and total: it reads no clock and
+/// no random source, and any event in any state gives a state and an outcome (a rejection leaves the
+/// state exactly as it was, apart from the position in the journal).
+extension LedgerState {
+    /// Applies the next event of the journal in place and returns what it did.
+    ///
+    /// Order: advance time to the event's recorded time (time transitions come first), drop a duplicate,
+    /// then run the event's rule. Preconditions: `seq` is the next one, and recorded time does not go back.
+    @discardableResult
+    public mutating func apply(_ event: Event) -> Outcome {
+        precondition(event.seq == lastSeq + 1, "event seq \(event.seq) does not follow \(lastSeq)")
+        precondition(event.recordedAt >= lastRecordedAt, "event \(event.seq) was recorded before event \(lastSeq)")
+        let transitions = advance(to: event.recordedAt)
+        lastSeq = event.seq
+        lastRecordedAt = event.recordedAt
+        if let fingerprint = event.fingerprint,
+            let first = recentFingerprints.sighting(
+                of: fingerprint, at: event.recordedAt, windowSeconds: catalog.dedupWindowSeconds)
+        {
+            return Outcome(status: .duplicate, transitions: transitions, duplicateOf: first.seq)
+        }
+        var outcome = withTransaction(now: event.recordedAt, generated: event.generated) { transaction in
+            transaction.run(event.payload)
+        }
+        outcome.transitions = transitions
+        if let fingerprint = event.fingerprint, outcome.status != .rejected {
+            recentFingerprints.record(fingerprint, seq: event.seq, at: event.recordedAt)
+        }
+        return outcome
+    }
+
+    /// The state after the event, and what the event did, leaving this state as it is.
+    public func applying(_ event: Event) -> (state: LedgerState, outcome: Outcome) {
+        var next = self
+        let outcome = next.apply(event)
+        return (next, outcome)
+    }
+
+    /// Runs a body against this state moved into a transaction (never copied), and moves it back.
+    mutating func withTransaction<Result>(
+        now: Timestamp, generated: GeneratedValues, _ body: (inout Transaction) -> Result
+    ) -> Result {
+        var transaction = Transaction(state: LedgerState(), now: now, generated: generated)
+        swap(&transaction.state, &self)
+        defer { swap(&transaction.state, &self) }
+        return body(&transaction)
+    }
+}
+
+extension Event {
+    /// What was generated for the event when it was recorded.
+    var generated: GeneratedValues {
+        if case .webhookReceived(let webhook) = payload { return webhook.generated }
+        return .none
+    }
+}
+
+extension Transaction {
+    /// Runs the rule for one event payload; a rejection anywhere undoes everything the event did.
+    mutating func run(_ payload: EventPayload) -> Outcome {
+        let start = mark
+        var contactResults: [Outcome.ContactResult] = []
+        var warnings: [String] = []
+        do throws(Reason) {
+            switch payload {
+            case .webhookReceived(let webhook) where webhook.command.operation == .batchSync:
+                warnings.append("aal_batchsync is deprecated; use aal_updateuser for each contact")
+                contactResults = try batchSync(webhook.command.contacts)
+            case .webhookReceived(let webhook):
+                try run(webhook.command, passwordHash: webhook.generated.passwordHash)
+            case .orderCompleted(let order):
+                try completeOrder(order)
+            case .paymentFailed(let payment):
+                try failPayment(payment)
+            case .paymentSucceeded(let payment):
+                try succeedPayment(payment)
+            case .teamMemberAdded(let added):
+                try addTeamMember(added)
+            case .couponRedeemed(let redeemed):
+                try redeemCoupon(redeemed)
+            case .catalogUpdated(let catalog):
+                try replaceCatalog(with: catalog)
+            case .memberImported(let imported):
+                importMember(imported)
+            }
+        } catch {
+            rollback(to: start)
+            return Outcome(status: .rejected, reason: error, contactResults: contactResults, warnings: warnings)
+        }
+        var status: Outcome.Status = effects.isEmpty ? .unchanged : .applied
+        var reason: Reason? = effects.isEmpty ? (note ?? .nothingToChange) : nil
+        if !contactResults.isEmpty && contactResults.allSatisfy({ $0.status == .rejected }) {
+            status = .rejected
+            reason = contactResults[0].reason
+        }
+        return Outcome(
+            status: status, reason: reason, effects: effects, coupon: coupon, contactResults: contactResults,
+            warnings: warnings)
+    }
+
+    /// The fourteen webhook commands, each one rule.
+    private mutating func run(_ command: WebhookCommand, passwordHash: String?) throws(Reason) {
+        if command.operation == .batchSync {
+            preconditionFailure("batchsync is run contact by contact")
+        }
+        let contact = try command.soleContact()
+        let id = contact.contactID
+        switch command.operation {
+        case .genpass: try genpass(contact, passwordHash: passwordHash)
+        case .updateUser, .batchSync: try updateUser(contact)
+        case .fieldOperation: try runCustomOperation(try command.parameter("operationId"), on: id)
+        case .initiateTeam: try initiateTeam(programID: try command.parameter("teamId"), leader: id)
+        case .deleteTeam: try deleteTeam(programID: try command.parameter("teamId"), leader: id)
+        case .removeTeam: try removeFromTeam(programID: try command.parameter("teamId"), contactID: id)
+        case .updateTeam:
+            let programID = try command.parameter("teamId")
+            try changeSeats(programID: programID, leader: id, by: try command.nonZeroInteger("change"))
+        case .teamOperation:
+            let programID = try command.parameter("teamId")
+            try runInteraction(try command.parameter("opId"), programID: programID, on: id)
+        case .createCoupon: try issueCoupon(promoID: try command.parameter("promoId"), to: id)
+        case .revokeSubscription: try revokeSubscription(productID: try command.parameter("productId"), contactID: id)
+        case .cancelSubscription: try cancelSubscription(productID: try command.parameter("productId"), contactID: id)
+        case .adminStopSubscription: try pauseSubscription(productID: try command.parameter("productId"), contactID: id)
+        case .chargeSubscription: try chargeSubscription(productID: try command.parameter("productId"), contactID: id)
+        }
+    }
+
+    /// `catalog.updated`: a valid catalog replaces the old one; an invalid one is refused whole.
+    private mutating func replaceCatalog(with catalog: Catalog) throws(Reason) {
+        do throws(CatalogError) {
+            try catalog.validate()
+        } catch {
+            throw .invalidCatalog(error)
+        }
+        guard catalog != state.catalog else { return }
+        state.catalog = catalog
+        record(.catalogChanged)
+    }
+}

@@ -1,0 +1,171 @@
+/// An instant in UTC with microsecond resolution, counted from the Unix epoch.
+///
+/// The core never reads a clock: every instant it sees comes from an event's recorded time or from a
+/// query's "as of". Calendar arithmetic is proleptic Gregorian in UTC, so it gives the same answer on
+/// every machine whatever its time zone.
+public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// Microseconds since 1970-01-01T00:00:00Z.
+    public var microseconds: Int64
+
+    /// One second in microseconds.
+    public static let microsecondsPerSecond: Int64 = 1_000_000
+    /// One day in microseconds (UTC has no leap-second smearing here: a day is always 86 400 s).
+    public static let microsecondsPerDay: Int64 = 86_400 * microsecondsPerSecond
+
+    /// Creates an instant from microseconds since the epoch.
+    public init(microseconds: Int64) {
+        self.microseconds = microseconds
+    }
+
+    /// Creates an instant from whole seconds since the epoch.
+    public init(seconds: Int64) {
+        self.microseconds = seconds * Self.microsecondsPerSecond
+    }
+
+    public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool {
+        lhs.microseconds < rhs.microseconds
+    }
+
+    /// This instant moved by a number of seconds (negative moves back).
+    public func adding(seconds: Int64) -> Timestamp {
+        Timestamp(microseconds: microseconds + seconds * Self.microsecondsPerSecond)
+    }
+
+    /// This instant moved by a number of whole days.
+    public func adding(days: Int64) -> Timestamp {
+        Timestamp(microseconds: microseconds + days * Self.microsecondsPerDay)
+    }
+
+    /// This instant moved by calendar months, keeping the time of day; the day of month is clamped to the
+    /// last day of the target month (January 31 + 1 month = February 28 or 29), as billing systems do.
+    public func adding(months: Int) -> Timestamp {
+        let (days, timeOfDay) = dayAndTimeOfDay
+        let date = CivilDate(daysSinceEpoch: days)
+        let monthIndex = Int64(date.year) * 12 + Int64(date.month - 1) + Int64(months)
+        let year = Int(monthIndex >= 0 ? monthIndex / 12 : (monthIndex - 11) / 12)
+        let month = Int(monthIndex - Int64(year) * 12) + 1
+        let day = min(date.day, CivilDate.daysIn(month: month, year: year))
+        let target = CivilDate(year: year, month: month, day: day)
+        return Timestamp(microseconds: target.daysSinceEpoch * Self.microsecondsPerDay + timeOfDay)
+    }
+
+    /// Days since the epoch and microseconds into that day (always 0 ..< one day).
+    var dayAndTimeOfDay: (days: Int64, timeOfDay: Int64) {
+        var days = microseconds / Self.microsecondsPerDay
+        var rest = microseconds % Self.microsecondsPerDay
+        if rest < 0 {
+            days -= 1
+            rest += Self.microsecondsPerDay
+        }
+        return (days, rest)
+    }
+
+    /// RFC 3339 in UTC with exactly six fractional digits, e.g. `2026-11-28T23:50:15.000000Z`.
+    ///
+    /// A fixed width makes the text sort like the instant and keeps journal bytes stable.
+    public var rfc3339: String {
+        let (days, timeOfDay) = dayAndTimeOfDay
+        let date = CivilDate(daysSinceEpoch: days)
+        let seconds = timeOfDay / Self.microsecondsPerSecond
+        let micros = timeOfDay % Self.microsecondsPerSecond
+        return "\(Self.pad(date.year, 4))-\(Self.pad(date.month, 2))-\(Self.pad(date.day, 2))T"
+            + "\(Self.pad(Int(seconds / 3600), 2)):\(Self.pad(Int(seconds / 60 % 60), 2)):"
+            + "\(Self.pad(Int(seconds % 60), 2)).\(Self.pad(Int(micros), 6))Z"
+    }
+
+    public var description: String { rfc3339 }
+
+    private static func pad(_ value: Int, _ width: Int) -> String {
+        let digits = String(value)
+        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+    }
+
+    /// Parses RFC 3339 (`YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`), also accepting a space or lowercase `t`
+    /// as the separator and a date alone (`YYYY-MM-DD`, midnight UTC). Fractions beyond microseconds are
+    /// truncated. Returns nil for anything else, including impossible dates such as February 30.
+    public init?(rfc3339 text: String) {
+        var scanner = DigitScanner(Array(text.utf8))
+        guard let year = scanner.number(digits: 4), scanner.expect(UInt8(ascii: "-")),
+            let month = scanner.number(digits: 2), scanner.expect(UInt8(ascii: "-")),
+            let day = scanner.number(digits: 2),
+            (1...12).contains(month), (1...CivilDate.daysIn(month: month, year: year)).contains(day)
+        else { return nil }
+        let days = CivilDate(year: year, month: month, day: day).daysSinceEpoch
+        if scanner.atEnd {
+            self.init(microseconds: days * Self.microsecondsPerDay)
+            return
+        }
+        guard let separator = scanner.next(), [UInt8(ascii: "T"), UInt8(ascii: "t"), UInt8(ascii: " ")].contains(separator),
+            let hour = scanner.number(digits: 2), scanner.expect(UInt8(ascii: ":")),
+            let minute = scanner.number(digits: 2), scanner.expect(UInt8(ascii: ":")),
+            let second = scanner.number(digits: 2),
+            hour < 24, minute < 60, second < 60
+        else { return nil }
+        var micros = 0
+        if scanner.expect(UInt8(ascii: ".")) {
+            var digits = 0
+            while let digit = scanner.digit() {
+                if digits < 6 { micros = micros * 10 + digit }
+                digits += 1
+            }
+            guard digits > 0 else { return nil }
+            for _ in digits..<max(digits, 6) { micros *= 10 }
+        }
+        var offsetSeconds = 0
+        guard let zone = scanner.next() else { return nil }
+        switch zone {
+        case UInt8(ascii: "Z"), UInt8(ascii: "z"):
+            break
+        case UInt8(ascii: "+"), UInt8(ascii: "-"):
+            guard let offsetHours = scanner.number(digits: 2), scanner.expect(UInt8(ascii: ":")),
+                let offsetMinutes = scanner.number(digits: 2), offsetHours < 24, offsetMinutes < 60
+            else { return nil }
+            offsetSeconds = (offsetHours * 3600 + offsetMinutes * 60) * (zone == UInt8(ascii: "+") ? 1 : -1)
+        default:
+            return nil
+        }
+        guard scanner.atEnd else { return nil }
+        let secondsOfDay = Int64(hour * 3600 + minute * 60 + second - offsetSeconds)
+        self.init(
+            microseconds: days * Self.microsecondsPerDay + secondsOfDay * Self.microsecondsPerSecond + Int64(micros))
+    }
+}
+
+/// Reads fixed-width ASCII digits and punctuation for the RFC 3339 parser.
+private struct DigitScanner {
+    let bytes: [UInt8]
+    var index = 0
+
+    init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    var atEnd: Bool { index == bytes.count }
+
+    mutating func next() -> UInt8? {
+        guard index < bytes.count else { return nil }
+        defer { index += 1 }
+        return bytes[index]
+    }
+
+    mutating func expect(_ byte: UInt8) -> Bool {
+        guard index < bytes.count, bytes[index] == byte else { return false }
+        index += 1
+        return true
+    }
+
+    mutating func digit() -> Int? {
+        guard index < bytes.count, bytes[index] >= UInt8(ascii: "0"), bytes[index] <= UInt8(ascii: "9") else {
+            return nil
+        }
+        defer { index += 1 }
+        return Int(bytes[index] - UInt8(ascii: "0"))
+    }
+
+    mutating func number(digits: Int) -> Int? {
+        var value = 0
+        for _ in 0..<digits {
+            guard let digit = digit() else { return nil }
+            value = value * 10 + digit
+        }
+        return value
+    }
+}

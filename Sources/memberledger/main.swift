@@ -1,0 +1,2 @@
+import MemberLedgerCore
+print("memberledger")
