@@ -90,11 +90,10 @@ public struct JSONError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The key as a JSON string, cut to 64 characters, so a hostile key can neither break the message's
     /// line nor bloat it.
     private static func quote(_ key: String) -> String {
-        let limit = 64
-        let shown = key.count > limit ? String(key.prefix(limit)) : key
+        let shown = key.prefix(64)
         var bytes: [UInt8] = []
-        JSONWriter.appendString(shown, into: &bytes)
+        JSONWriter.appendString(String(shown), into: &bytes)
         let quoted = String(decoding: bytes, as: UTF8.self)
-        return shown.count < key.count ? quoted + "…" : quoted
+        return shown.endIndex < key.endIndex ? quoted + "…" : quoted
     }
 }

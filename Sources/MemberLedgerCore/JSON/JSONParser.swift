@@ -17,7 +17,8 @@ public struct JSONParser: Sendable {
 
     /// Parses a document from UTF-8 bytes, e.g. `[UInt8]`, `ArraySlice<UInt8>` or `Data`.
     ///
-    /// Contiguous collections are read in place; others are copied first.
+    /// Contiguous collections are read in place; others are copied first. Error offsets count from the
+    /// collection's first byte. `maxDepth` is the most arrays and objects that may be open at once.
     public static func parse(
         _ bytes: some Collection<UInt8>,
         maxDepth: Int = defaultMaxDepth
@@ -33,11 +34,13 @@ public struct JSONParser: Sendable {
     }
 
     /// Parses a document from a string's UTF-8 encoding; offsets in errors count its UTF-8 bytes.
+    /// `maxDepth` is the most arrays and objects that may be open at once.
     public static func parse(_ text: String, maxDepth: Int = defaultMaxDepth) throws(JSONError) -> JSONValue {
         try parse(text.utf8, maxDepth: maxDepth)
     }
 
     /// Parses a document from raw bytes, which must stay valid for the duration of the call.
+    /// `maxDepth` is the most arrays and objects that may be open at once.
     public static func parse(
         _ buffer: UnsafeRawBufferPointer,
         maxDepth: Int = defaultMaxDepth
@@ -63,22 +66,23 @@ public struct JSONParser: Sendable {
 }
 
 /// The parse state over one input buffer. Recursion mirrors nesting; `maxDepth` bounds it.
-private struct Reader {
+private struct Reader: ~Copyable {
     let bytes: UnsafePointer<UInt8>
     let end: Int
     let maxDepth: Int
     var pos = 0
     /// Reused for strings with escapes, so decoding one costs no allocation beyond the result.
     var scratch: [UInt8] = []
-    /// The elements and members of the containers still open, innermost last. A container takes its
-    /// own off the top when it closes, so its storage is allocated once at the final size rather than
+    /// The elements and members of the containers still open, innermost last. A container moves its
+    /// own off the top when it closes, so its array is allocated once at its final size instead of
     /// regrown by appends.
-    var openElements: [JSONValue] = []
-    var openMembers: [(key: String, value: JSONValue)] = []
-    /// Where the keys of the open objects lie in the input, parallel to `openMembers` (one ahead while a
-    /// member's value is being read).
-    var openKeys: [KeySpan] = []
+    var openElements = Stack<JSONValue>()
+    var openMembers = Stack<(key: String, value: JSONValue)>()
+    /// The keys of the open objects, for duplicate checks; one ahead of `openMembers` while a member's
+    /// value is being read.
+    var openKeys = Stack<KeyPrint>()
 
+    /// From this many keys on, an object's duplicate check hashes instead of comparing with every key.
     static let hashingThreshold = 16
 
     init(bytes: UnsafePointer<UInt8>, end: Int, maxDepth: Int) {
@@ -150,7 +154,7 @@ private struct Reader {
         let base = openElements.count
         while true {
             let element = try parseValue(depth: depth)
-            openElements.append(element)
+            openElements.push(element)
             skipWhitespace()
             guard pos < end else { throw unexpected(at: pos) }
             switch bytes[pos] {
@@ -158,9 +162,7 @@ private struct Reader {
                 pos += 1
             case UInt8(ascii: "]"):
                 pos += 1
-                let elements = Array(openElements[base...])
-                openElements.removeSubrange(base...)
-                return .array(elements)
+                return .array(openElements.popArray(from: base))
             default:
                 throw unexpected(at: pos)
             }
@@ -177,21 +179,21 @@ private struct Reader {
         }
         let memberBase = openMembers.count
         let keyBase = openKeys.count
-        var hashedKeys: Set<ExactKey>? = nil
+        var seenKeys = SeenKeys()
         while true {
             guard pos < end, bytes[pos] == UInt8(ascii: "\"") else { throw unexpected(at: pos) }
             let keyOffset = pos
             let key = try parseString()
-            let span = KeySpan(start: keyOffset + 1, count: pos - keyOffset - 2, decodedCount: key.utf8.count)
-            if isRepeated(key, span: span, keyBase: keyBase, memberBase: memberBase, hashed: &hashedKeys) {
+            let print = keyPrint(of: key, from: keyOffset + 1, to: pos - 1)
+            if isRepeated(key, print, keyBase: keyBase, memberBase: memberBase, seen: &seenKeys) {
                 throw JSONError(reason: .duplicateKey(key), offset: keyOffset)
             }
-            openKeys.append(span)
+            openKeys.push(print)
             skipWhitespace()
             guard pos < end, bytes[pos] == UInt8(ascii: ":") else { throw unexpected(at: pos) }
             pos += 1
             let value = try parseValue(depth: depth)
-            openMembers.append((key, value))
+            openMembers.push((key, value))
             skipWhitespace()
             guard pos < end else { throw unexpected(at: pos) }
             switch bytes[pos] {
@@ -200,39 +202,60 @@ private struct Reader {
                 skipWhitespace()
             case UInt8(ascii: "}"):
                 pos += 1
-                let members = Array(openMembers[memberBase...])
-                openMembers.removeSubrange(memberBase...)
-                openKeys.removeSubrange(keyBase...)
-                return .object(members)
+                openKeys.removeAll(from: keyBase)
+                return .object(openMembers.popArray(from: memberBase))
             default:
                 throw unexpected(at: pos)
             }
         }
     }
 
-    /// Whether `key`, read from the input bytes `span`, repeats a key of the object whose earlier keys
-    /// start at `keyBase` in `openKeys` and at `memberBase` in `openMembers`.
-    ///
-    /// Small objects, the records we store, are searched linearly, comparing input bytes when neither key
-    /// had escapes; from `hashingThreshold` keys on, a set takes over so that a hostile object with many
-    /// keys costs linear time, not quadratic.
-    func isRepeated(
-        _ key: String,
-        span: KeySpan,
-        keyBase: Int,
-        memberBase: Int,
-        hashed: inout Set<ExactKey>?
-    ) -> Bool {
-        let earlier = openKeys.count - keyBase
-        if earlier >= Self.hashingThreshold {
-            if hashed == nil { hashed = Set(openMembers[memberBase...].map { ExactKey(text: $0.key) }) }
-            return !hashed!.insert(ExactKey(text: key)).inserted
+    /// The fingerprint of `key`, whose text without quotes is the input's `start..<stop`.
+    func keyPrint(of key: String, from start: Int, to stop: Int) -> KeyPrint {
+        let rawCount = stop - start
+        let decodedCount = key.utf8.count
+        guard rawCount == decodedCount else {
+            return KeyPrint(start: start, rawCount: rawCount, decodedCount: decodedCount, prefix: 0)
         }
-        for index in 0..<earlier {
-            let other = openKeys[keyBase + index]
-            if span.isPlain && other.isPlain {
-                if other.count == span.count && sameBytes(other.start, span.start, count: span.count) { return true }
-            } else if other.decodedCount == span.decodedCount && openMembers[memberBase + index].key.hasSameScalars(as: key) {
+        var prefix: UInt64 = 0
+        if start + 8 <= end {
+            prefix = loadWord(at: start)
+            if rawCount < 8 { prefix &= (1 << (rawCount * 8)) - 1 }
+        } else {
+            for k in 0..<rawCount { prefix |= UInt64(bytes[start + k]) << (k * 8) }
+        }
+        return KeyPrint(start: start, rawCount: rawCount, decodedCount: decodedCount, prefix: prefix)
+    }
+
+    /// Whether `key` repeats a key of the object whose earlier keys start at `keyBase` in `openKeys` and
+    /// at `memberBase` in `openMembers`.
+    ///
+    /// Small objects, the records we store, are checked against a one-word Bloom filter of fingerprints,
+    /// which clears most keys at once, and otherwise searched linearly, comparing fingerprints and input
+    /// bytes when neither key had escapes. From `hashingThreshold` keys on, a set takes over so that a
+    /// hostile object with many keys costs linear time, not quadratic.
+    func isRepeated(_ key: String, _ print: KeyPrint, keyBase: Int, memberBase: Int, seen: inout SeenKeys) -> Bool {
+        if openKeys.count - keyBase >= Self.hashingThreshold {
+            if seen.hashed == nil {
+                seen.hashed = Set((memberBase..<openMembers.count).map { ExactKey(text: openMembers[$0].key) })
+            }
+            return !seen.hashed!.insert(ExactKey(text: key)).inserted
+        }
+        let filterBit = print.filterBit
+        let filtered = seen.allPlain && print.isPlain && seen.filter & filterBit == 0
+        seen.filter |= filterBit
+        seen.allPlain = seen.allPlain && print.isPlain
+        if filtered { return false }
+        for index in keyBase..<openKeys.count {
+            let other = openKeys[index]
+            guard other.decodedCount == print.decodedCount else { continue }
+            if print.isPlain && other.isPlain {
+                if other.prefix == print.prefix
+                    && (print.rawCount <= 8 || sameBytes(other.start + 8, print.start + 8, count: print.rawCount - 8))
+                {
+                    return true
+                }
+            } else if openMembers[memberBase + index - keyBase].key.hasSameScalars(as: key) {
                 return true
             }
         }
@@ -242,6 +265,11 @@ private struct Reader {
     func sameBytes(_ a: Int, _ b: Int, count: Int) -> Bool {
         for k in 0..<count where bytes[a + k] != bytes[b + k] { return false }
         return true
+    }
+
+    /// The eight input bytes at `index` (which must all exist), first byte lowest on every platform.
+    func loadWord(at index: Int) -> UInt64 {
+        UInt64(littleEndian: UnsafeRawPointer(bytes + index).loadUnaligned(as: UInt64.self))
     }
 
     /// Scans `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?` and returns its text unchanged.
@@ -265,7 +293,7 @@ private struct Reader {
             i = try digits(from: i)
         }
         pos = i
-        return String(decoding: UnsafeBufferPointer(start: bytes + start, count: i - start), as: UTF8.self)
+        return string(from: start, to: i)
     }
 
     /// Consumes one or more digits starting at `i` and returns the index after them.
@@ -283,34 +311,70 @@ private struct Reader {
 
     /// Parses the string whose opening quote is at `pos`.
     ///
-    /// The common case, no escapes, becomes a `String` straight from the input bytes; UTF-8 is checked
-    /// by the stdlib only when a byte above 0x7F was seen, and located by `firstIllFormedUTF8` only when
-    /// that check fails, so valid input is validated once.
+    /// The common case, no escapes, becomes a `String` straight from the input bytes, and UTF-8 is
+    /// checked only when a byte above 0x7F was seen, so ASCII text is scanned once.
     mutating func parseString() throws(JSONError) -> String {
         let start = pos + 1
+        var highBits: UInt64 = 0
+        let i = findSpecialByte(from: start, highBits: &highBits)
+        let sawNonASCII = highBits & 0x8080_8080_8080_8080 != 0
+        guard i < end else {
+            if sawNonASCII { try checkUTF8(from: start, to: end, atEndOfInput: true) }
+            throw JSONError(reason: .unexpectedEnd, offset: end)
+        }
+        switch bytes[i] {
+        case UInt8(ascii: "\""):
+            pos = i + 1
+            if sawNonASCII { try checkUTF8(from: start, to: i, atEndOfInput: false) }
+            return string(from: start, to: i)
+        case UInt8(ascii: "\\"):
+            return try parseEscapedString(start: start, firstEscape: i, sawNonASCII: sawNonASCII)
+        default:
+            if sawNonASCII { try checkUTF8(from: start, to: i, atEndOfInput: false) }
+            throw JSONError(reason: .controlCharacterInString, offset: i)
+        }
+    }
+
+    /// The input bytes `start..<stop`, already known to be valid UTF-8, as a `String`.
+    ///
+    /// Built in place rather than with `String(decoding:as:)`: for up to 15 ASCII bytes, most keys and
+    /// many values, the stdlib then skips its own validation and allocation entirely.
+    func string(from start: Int, to stop: Int) -> String {
+        let source = bytes + start
+        return String(unsafeUninitializedCapacity: stop - start) { buffer in
+            guard let target = buffer.baseAddress else { return 0 }
+            target.initialize(from: source, count: stop - start)
+            return stop - start
+        }
+    }
+
+    /// The index of the first quote, backslash or control byte at or after `start`, or `end`.
+    ///
+    /// Works eight bytes at a time, since string bodies are most of a document. Every word looked at is
+    /// OR-ed into `highBits`, so a byte above 0x7F before the result sets a bit of 0x8080…80 there (bytes
+    /// past the result may too, which only costs an unneeded UTF-8 check).
+    func findSpecialByte(from start: Int, highBits: inout UInt64) -> Int {
+        let ones: UInt64 = 0x0101_0101_0101_0101
         var i = start
-        var sawNonASCII = false
+        while i + 8 <= end {
+            let word = loadWord(at: i)
+            highBits |= word
+            // Per byte, the high bit ends up set for 0x22, 0x5C and anything below 0x20 (the classic
+            // has-zero and has-less-than tests). Borrows can only add false hits above a true one, so the
+            // lowest set bit is exact.
+            let quote = word ^ (ones &* 0x22)
+            let backslash = word ^ (ones &* 0x5C)
+            let special = ((quote &- ones) | (backslash &- ones) | (word &- ones &* 0x20)) & ~word & (ones &* 0x80)
+            if special != 0 { return i + special.trailingZeroBitCount / 8 }
+            i += 8
+        }
         while i < end {
             let byte = bytes[i]
-            if byte == UInt8(ascii: "\"") {
-                pos = i + 1
-                let run = UnsafeBufferPointer(start: bytes + start, count: i - start)
-                guard sawNonASCII else { return String(decoding: run, as: UTF8.self) }
-                if let string = String(validating: run, as: UTF8.self) { return string }
-                throw illFormedUTF8(from: start, to: i, atEndOfInput: false)
-            }
-            if byte == UInt8(ascii: "\\") {
-                return try parseEscapedString(start: start, firstEscape: i, sawNonASCII: sawNonASCII)
-            }
-            if byte < 0x20 {
-                if sawNonASCII { try checkUTF8(from: start, to: i, atEndOfInput: false) }
-                throw JSONError(reason: .controlCharacterInString, offset: i)
-            }
-            sawNonASCII = sawNonASCII || byte >= 0x80
+            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { return i }
+            highBits |= UInt64(byte)
             i += 1
         }
-        if sawNonASCII { try checkUTF8(from: start, to: end, atEndOfInput: true) }
-        throw JSONError(reason: .unexpectedEnd, offset: end)
+        return end
     }
 
     /// The slow path for strings with escapes: raw runs are checked and copied, escapes decoded, all into
@@ -364,14 +428,13 @@ private struct Reader {
             case 0xD800...0xDBFF:
                 // A high surrogate means nothing alone: the very next thing must be a low surrogate escape.
                 let j = i + 6
+                let unpaired = JSONError(reason: .invalidUnicodeScalar, offset: i)
                 guard j < end else { throw JSONError(reason: .unexpectedEnd, offset: end) }
-                guard bytes[j] == UInt8(ascii: "\\") else { throw JSONError(reason: .invalidUnicodeScalar, offset: i) }
+                guard bytes[j] == UInt8(ascii: "\\") else { throw unpaired }
                 guard j + 1 < end else { throw JSONError(reason: .unexpectedEnd, offset: end) }
-                guard bytes[j + 1] == UInt8(ascii: "u") else { throw JSONError(reason: .invalidUnicodeScalar, offset: i) }
+                guard bytes[j + 1] == UInt8(ascii: "u") else { throw unpaired }
                 let low = try hexUnit(at: j)
-                guard (0xDC00...0xDFFF).contains(low) else {
-                    throw JSONError(reason: .invalidUnicodeScalar, offset: i)
-                }
+                guard (0xDC00...0xDFFF).contains(low) else { throw unpaired }
                 appendUTF8(0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00))
                 return j + 6
             case 0xDC00...0xDFFF:
@@ -431,11 +494,6 @@ private struct Reader {
         }
     }
 
-    func illFormedUTF8(from start: Int, to stop: Int, atEndOfInput: Bool) -> JSONError {
-        let offset = firstIllFormedUTF8(from: start, to: stop, cutByEnd: atEndOfInput) ?? start
-        return JSONError(reason: .invalidUTF8, offset: offset)
-    }
-
     /// The offset of the first ill-formed UTF-8 sequence in `start..<stop`, by the Unicode table of
     /// well-formed byte sequences (Table 3-7), which excludes overlong forms, surrogates and values above
     /// U+10FFFF. When `cutByEnd`, `stop` is the end of input and a sequence it cuts short is not counted:
@@ -472,14 +530,86 @@ private struct Reader {
     }
 }
 
-/// Where a key's text lies in the input. Escapes only ever shorten text when decoded, so a key whose
-/// decoded length equals its raw length had none and can be compared as raw bytes.
-private struct KeySpan {
+/// A key's length and first bytes, which tell most keys of an object apart in one comparison.
+///
+/// A key is plain when its raw and decoded lengths match: escapes only ever shorten text when decoded,
+/// so such a key had none, its input bytes are its UTF-8, and `prefix` holds up to eight of them.
+private struct KeyPrint {
     let start: Int
-    let count: Int
+    let rawCount: Int
     let decodedCount: Int
+    let prefix: UInt64
 
-    var isPlain: Bool { count == decodedCount }
+    var isPlain: Bool { rawCount == decodedCount }
+
+    /// One of 64 bits chosen by the fingerprint of a plain key; equal keys always choose the same bit.
+    var filterBit: UInt64 {
+        1 << (((prefix ^ UInt64(rawCount)) &* 0x9E37_79B9_7F4A_7C15) >> 58)
+    }
+}
+
+/// What one object's duplicate check knows about the keys read so far.
+private struct SeenKeys {
+    /// The `filterBit`s of the keys so far; a plain key whose bit is clear is new. Sound only while
+    /// every key so far was plain, since an escaped key's raw bytes say nothing about its bit.
+    var filter: UInt64 = 0
+    var allPlain = true
+    /// All keys so far, once the object is large enough for hashing to beat comparison.
+    var hashed: Set<ExactKey>? = nil
+}
+
+/// A stack in storage managed by hand, so that the top elements can be moved out into a new array: a
+/// plain `Array` could only copy them out and then destroy the originals. It grows and never shrinks
+/// during one parse, and releases whatever is left, e.g. after an error, when the reader goes away.
+private struct Stack<Element>: ~Copyable {
+    private var base: UnsafeMutablePointer<Element>? = nil
+    private(set) var count = 0
+    private var capacity = 0
+
+    init() {}
+
+    deinit {
+        base?.deinitialize(count: count)
+        base?.deallocate()
+    }
+
+    subscript(index: Int) -> Element {
+        base![index]
+    }
+
+    mutating func push(_ element: consuming Element) {
+        if count == capacity {
+            let newCapacity = Swift.max(16, capacity * 2)
+            let newBase = UnsafeMutablePointer<Element>.allocate(capacity: newCapacity)
+            if let base {
+                newBase.moveInitialize(from: base, count: count)
+                base.deallocate()
+            }
+            base = newBase
+            capacity = newCapacity
+        }
+        (base! + count).initialize(to: element)
+        count += 1
+    }
+
+    /// Moves the elements from index `start` on, at least one, into a new array.
+    ///
+    /// Filled by `reserveCapacity` and `append`, which the compiler specialises, rather than by
+    /// `Array(unsafeUninitializedCapacity:)`, which runs as unspecialised generic code in the runtime at
+    /// several hundred instructions per call.
+    mutating func popArray(from start: Int) -> [Element] {
+        let source = base! + start
+        var array: [Element] = []
+        array.reserveCapacity(count - start)
+        for index in 0..<(count - start) { array.append((source + index).move()) }
+        count = start
+        return array
+    }
+
+    mutating func removeAll(from start: Int) {
+        base?.advanced(by: start).deinitialize(count: count - start)
+        count = start
+    }
 }
 
 /// A string hashed and compared by its exact UTF-8 bytes, unlike `String`, which folds canonically
@@ -493,7 +623,9 @@ private struct ExactKey: Hashable {
 
     func hash(into hasher: inout Hasher) {
         let utf8 = text.utf8
-        let hashedInPlace: Void? = utf8.withContiguousStorageIfAvailable { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        let hashedInPlace: Void? = utf8.withContiguousStorageIfAvailable {
+            hasher.combine(bytes: UnsafeRawBufferPointer($0))
+        }
         if hashedInPlace == nil {
             for byte in utf8 { hasher.combine(byte) }
         }

@@ -148,10 +148,9 @@ extension String {
         let a = utf8
         let b = other.utf8
         guard a.count == b.count else { return false }
-        let fast = a.withContiguousStorageIfAvailable { pa in
+        let inPlace = a.withContiguousStorageIfAvailable { pa in
             b.withContiguousStorageIfAvailable { pb in pa.elementsEqual(pb) }
         }
-        if let fast, let fast { return fast }
-        return a.elementsEqual(b)
+        return (inPlace ?? nil) ?? a.elementsEqual(b)
     }
 }

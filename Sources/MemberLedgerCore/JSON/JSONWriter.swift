@@ -8,6 +8,9 @@
 /// - U+0008 → `\b`, U+000C → `\f`, U+000A → `\n`, U+000D → `\r`, U+0009 → `\t`;
 /// - every other U+0000–U+001F → `\u00XX` with lowercase hex (`\u001f`);
 /// - everything else, `/`, U+007F and all non-ASCII included, is written as its raw UTF-8 bytes.
+///
+/// A `.number` whose text is not a JSON number literal would make the output unreadable; that is a
+/// programming error, caught by an assertion in debug builds.
 public enum JSONWriter {
     /// Appends `value` to `bytes`, compact, members in stored order.
     ///

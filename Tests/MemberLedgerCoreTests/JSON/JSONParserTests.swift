@@ -1,40 +1,7 @@
 import MemberLedgerCore
 import Testing
 
-/// A document and the value it must parse to.
-struct ValidDocument: Sendable, CustomTestStringConvertible {
-    let text: String
-    let value: JSONValue
-
-    init(_ text: String, _ value: JSONValue) {
-        self.text = text
-        self.value = value
-    }
-
-    var testDescription: String { text }
-}
-
-/// Bytes the parser must refuse, with the reason and offset it must report.
-struct InvalidDocument: Sendable, CustomTestStringConvertible {
-    let name: String
-    let bytes: [UInt8]
-    let reason: JSONError.Reason
-    let offset: Int
-
-    init(_ text: String, _ reason: JSONError.Reason, at offset: Int) {
-        self.init(name: text, bytes: Array(text.utf8), reason, at: offset)
-    }
-
-    init(name: String, bytes: [UInt8], _ reason: JSONError.Reason, at offset: Int) {
-        self.name = name
-        self.bytes = bytes
-        self.reason = reason
-        self.offset = offset
-    }
-
-    var testDescription: String { name }
-}
-
+/// The error that parsing `bytes` throws, or nil when they parse.
 private func parseError(_ bytes: [UInt8], maxDepth: Int = JSONParser.defaultMaxDepth) -> JSONError? {
     do {
         _ = try JSONParser.parse(bytes, maxDepth: maxDepth)
@@ -44,157 +11,199 @@ private func parseError(_ bytes: [UInt8], maxDepth: Int = JSONParser.defaultMaxD
     }
 }
 
-/// The byte of an ASCII character, to keep byte tables readable.
+/// The UTF-8 bytes of `text`, to keep byte tables readable.
 private func ascii(_ text: String) -> [UInt8] { Array(text.utf8) }
 
+/// `depth` arrays, each the only element of the one around it.
 private func nestedArrays(_ depth: Int) -> [UInt8] {
     Array(repeating: UInt8(ascii: "["), count: depth) + Array(repeating: UInt8(ascii: "]"), count: depth)
 }
 
-let validDocuments: [ValidDocument] = [
-    ValidDocument("null", .null),
-    ValidDocument("true", .bool(true)),
-    ValidDocument("false", .bool(false)),
-    ValidDocument("0", .number("0")),
-    ValidDocument("-0", .number("-0")),
-    ValidDocument("-12", .number("-12")),
-    ValidDocument("3.50", .number("3.50")),
-    ValidDocument("1e3", .number("1e3")),
-    ValidDocument("1E+3", .number("1E+3")),
-    ValidDocument("-0.5e-10", .number("-0.5e-10")),
-    ValidDocument("123456789012345678901234567890", .number("123456789012345678901234567890")),
-    ValidDocument(#""""#, .string("")),
-    ValidDocument(#""abc""#, .string("abc")),
-    ValidDocument(#""\"\\\/\b\f\n\r\t""#, .string("\"\\/\u{8}\u{C}\n\r\t")),
-    ValidDocument(#""\u00e9\u00E9""#, .string("\u{E9}\u{E9}")),
-    ValidDocument(#""\ud83d\ude00""#, .string("😀")),
-    ValidDocument(#""\u0000""#, .string("\u{0}")),
-    ValidDocument(#""a\u0041b""#, .string("aAb")),
-    ValidDocument(#""é 日本 😀""#, .string("é 日本 😀")),
-    ValidDocument(#""é\n日本""#, .string("é\n日本")),
-    ValidDocument(#""\u2028/\u007f""#, .string("\u{2028}/\u{7F}")),
-    ValidDocument("[]", .array([])),
-    ValidDocument("{}", .object([])),
-    ValidDocument("[1,[2,[3,[]]]]", .array([.number("1"), .array([.number("2"), .array([.number("3"), .array([])])])])),
-    ValidDocument(#"{"b":1,"a":2}"#, .object([("b", .number("1")), ("a", .number("2"))])),
-    ValidDocument(
-        " \t\n\r{ \"a\" : [ 1 , true , null ] , \"b\" : { } } \n",
-        .object([("a", .array([.number("1"), .bool(true), .null])), ("b", .object([]))])
-    ),
-    ValidDocument(#"{"a":{"b":{"c":null}}}"#, .object([("a", .object([("b", .object([("c", .null)]))]))])),
-    ValidDocument(#"{"\u0061b":1,"a\u0062c":2}"#, .object([("ab", .number("1")), ("abc", .number("2"))])),
-    // Canonically equivalent but different scalars: two keys, not a duplicate.
-    ValidDocument(#"{"\u00e9":1,"e\u0301":2}"#, .object([("\u{E9}", .number("1")), ("e\u{301}", .number("2"))])),
-    ValidDocument(
-        #"{"id":"evt_1","tags":["a","b"],"amount":-1050,"ok":false}"#,
-        .object([
-            ("id", .string("evt_1")), ("tags", .array([.string("a"), .string("b")])), ("amount", .number("-1050")),
-            ("ok", .bool(false)),
-        ])
-    ),
-]
+extension JSONParserTests {
+    /// A document and the value it must parse to.
+    struct ValidDocument: Sendable, CustomTestStringConvertible {
+        let text: String
+        let value: JSONValue
 
-let invalidDocuments: [InvalidDocument] = [
-    // Truncated input.
-    InvalidDocument("", .unexpectedEnd, at: 0),
-    InvalidDocument("   ", .unexpectedEnd, at: 3),
-    InvalidDocument(#"{"a":1"#, .unexpectedEnd, at: 6),
-    InvalidDocument(#"{"a":"#, .unexpectedEnd, at: 5),
-    InvalidDocument(#"{"a""#, .unexpectedEnd, at: 4),
-    InvalidDocument(#"{"a":1,"#, .unexpectedEnd, at: 7),
-    InvalidDocument("[1,2", .unexpectedEnd, at: 4),
-    InvalidDocument(#""abc"#, .unexpectedEnd, at: 4),
-    InvalidDocument(#""ab\"#, .unexpectedEnd, at: 4),
-    InvalidDocument(#""\u12"#, .unexpectedEnd, at: 5),
-    InvalidDocument(#""\ud800"#, .unexpectedEnd, at: 7),
-    InvalidDocument(#""\ud800\"#, .unexpectedEnd, at: 8),
-    InvalidDocument("tru", .unexpectedEnd, at: 3),
-    InvalidDocument("-", .unexpectedEnd, at: 1),
-    InvalidDocument("1.", .unexpectedEnd, at: 2),
-    InvalidDocument("1e", .unexpectedEnd, at: 2),
-    InvalidDocument("1e-", .unexpectedEnd, at: 3),
-    // Grammar.
-    InvalidDocument(#"{"a":1,}"#, .unexpectedByte(UInt8(ascii: "}")), at: 7),
-    InvalidDocument("[1,]", .unexpectedByte(UInt8(ascii: "]")), at: 3),
-    InvalidDocument("[,1]", .unexpectedByte(UInt8(ascii: ",")), at: 1),
-    InvalidDocument("[1 2]", .unexpectedByte(UInt8(ascii: "2")), at: 3),
-    InvalidDocument(#"{"a" 1}"#, .unexpectedByte(UInt8(ascii: "1")), at: 5),
-    InvalidDocument("{a:1}", .unexpectedByte(UInt8(ascii: "a")), at: 1),
-    InvalidDocument("{'a':1}", .unexpectedByte(UInt8(ascii: "'")), at: 1),
-    InvalidDocument("'a'", .unexpectedByte(UInt8(ascii: "'")), at: 0),
-    InvalidDocument("]", .unexpectedByte(UInt8(ascii: "]")), at: 0),
-    InvalidDocument("NaN", .unexpectedByte(UInt8(ascii: "N")), at: 0),
-    InvalidDocument("Infinity", .unexpectedByte(UInt8(ascii: "I")), at: 0),
-    InvalidDocument("nul1", .unexpectedByte(UInt8(ascii: "1")), at: 3),
-    InvalidDocument("[truex]", .unexpectedByte(UInt8(ascii: "x")), at: 5),
-    InvalidDocument("/* c */ 1", .unexpectedByte(UInt8(ascii: "/")), at: 0),
-    InvalidDocument("\u{C}1", .unexpectedByte(0x0C), at: 0),
-    InvalidDocument("\u{A0}1", .unexpectedByte(0xC2), at: 0),
-    InvalidDocument(name: "BOM", bytes: [0xEF, 0xBB, 0xBF] + ascii("{}"), .unexpectedByte(0xEF), at: 0),
-    // Numbers.
-    InvalidDocument("[01]", .invalidNumber, at: 2),
-    InvalidDocument("-01", .invalidNumber, at: 2),
-    InvalidDocument("[1.]", .invalidNumber, at: 3),
-    InvalidDocument("[1.e3]", .invalidNumber, at: 3),
-    InvalidDocument("[-a]", .invalidNumber, at: 2),
-    InvalidDocument("[1e+]", .invalidNumber, at: 4),
-    InvalidDocument("-Infinity", .invalidNumber, at: 1),
-    InvalidDocument(".5", .unexpectedByte(UInt8(ascii: ".")), at: 0),
-    InvalidDocument("+1", .unexpectedByte(UInt8(ascii: "+")), at: 0),
-    // Escapes and surrogates.
-    InvalidDocument(#""\x""#, .invalidEscape, at: 1),
-    InvalidDocument(#""\'""#, .invalidEscape, at: 1),
-    InvalidDocument(#""ab\u12G4""#, .invalidEscape, at: 3),
-    InvalidDocument(#""\U0041""#, .invalidEscape, at: 1),
-    InvalidDocument(#""\ud800""#, .invalidUnicodeScalar, at: 1),
-    InvalidDocument(#""\udc00""#, .invalidUnicodeScalar, at: 1),
-    InvalidDocument(#""\ud800\u0041""#, .invalidUnicodeScalar, at: 1),
-    InvalidDocument(#""\ud800\ud800""#, .invalidUnicodeScalar, at: 1),
-    InvalidDocument(#""x\ud800\n""#, .invalidUnicodeScalar, at: 2),
-    InvalidDocument(#""\ud800\uZZZZ""#, .invalidEscape, at: 7),
-    // Control characters.
-    InvalidDocument("\"a\u{1}b\"", .controlCharacterInString, at: 2),
-    InvalidDocument("\"a\nb\"", .controlCharacterInString, at: 2),
-    InvalidDocument("\"\\n\tb\"", .controlCharacterInString, at: 3),
-    InvalidDocument("\u{1}", .unexpectedByte(0x01), at: 0),
-    // UTF-8.
-    InvalidDocument(name: "[\"C3 28\"]", bytes: ascii("[\"") + [0xC3, 0x28] + ascii("\"]"), .invalidUTF8, at: 2),
-    InvalidDocument(name: "\"FF\"", bytes: ascii("\"") + [0xFF] + ascii("\""), .invalidUTF8, at: 1),
-    InvalidDocument(name: "overlong \"C0 AF\"", bytes: ascii("\"") + [0xC0, 0xAF] + ascii("\""), .invalidUTF8, at: 1),
-    InvalidDocument(name: "overlong \"E0 80 AF\"", bytes: [0x22, 0xE0, 0x80, 0xAF, 0x22], .invalidUTF8, at: 1),
-    InvalidDocument(name: "surrogate \"ED A0 80\"", bytes: [0x22, 0xED, 0xA0, 0x80, 0x22], .invalidUTF8, at: 1),
-    InvalidDocument(name: "above U+10FFFF \"F4 90 80 80\"", bytes: [0x22, 0xF4, 0x90, 0x80, 0x80, 0x22], .invalidUTF8, at: 1),
-    InvalidDocument(name: "cut by quote \"a E2 82\"", bytes: [0x22, 0x61, 0xE2, 0x82, 0x22], .invalidUTF8, at: 2),
-    InvalidDocument(name: "lone continuation \"é 80\"", bytes: [0x22, 0xC3, 0xA9, 0x80, 0x22], .invalidUTF8, at: 3),
-    InvalidDocument(name: "before escape \"C3 \\n\"", bytes: [0x22, 0xC3] + ascii("\\n\""), .invalidUTF8, at: 1),
-    InvalidDocument(name: "after escape \"\\n C3 28\"", bytes: ascii("\"\\n") + [0xC3, 0x28, 0x22], .invalidUTF8, at: 3),
-    InvalidDocument(name: "before control \"C3 01\"", bytes: [0x22, 0xC3, 0x01, 0x22], .invalidUTF8, at: 1),
-    InvalidDocument(name: "cut by end \"C3", bytes: [0x22, 0xC3], .unexpectedEnd, at: 2),
-    InvalidDocument(name: "FF then end \"FF", bytes: [0x22, 0xFF], .invalidUTF8, at: 1),
-    // Duplicates, trailing data, depth.
-    InvalidDocument(#"{"a":1,"a":2}"#, .duplicateKey("a"), at: 7),
-    InvalidDocument(#"{"a":1,"\u0061":2}"#, .duplicateKey("a"), at: 7),
-    InvalidDocument(#"[{"x":{"a":1,"b":2,"a":3}}]"#, .duplicateKey("a"), at: 19),
-    InvalidDocument("1 2", .trailingData, at: 2),
-    InvalidDocument("{} x", .trailingData, at: 3),
-    InvalidDocument("truex", .trailingData, at: 4),
-    InvalidDocument("[1]//", .trailingData, at: 3),
-    InvalidDocument("0x10", .trailingData, at: 1),
-    InvalidDocument(name: "65 nested arrays", bytes: nestedArrays(65), .tooDeep(limit: 64), at: 64),
-    InvalidDocument(
-        name: "65 nested objects",
-        bytes: Array(String(repeating: #"{"a":"#, count: 65).utf8) + ascii("1") + Array(repeating: 0x7D, count: 65),
-        .tooDeep(limit: 64), at: 64 * 5
-    ),
-]
+        init(_ text: String, _ value: JSONValue) {
+            self.text = text
+            self.value = value
+        }
+
+        var testDescription: String { text }
+    }
+
+    /// Bytes the parser must refuse, with the reason and offset it must report.
+    struct InvalidDocument: Sendable, CustomTestStringConvertible {
+        let name: String
+        let bytes: [UInt8]
+        let reason: JSONError.Reason
+        let offset: Int
+
+        init(_ text: String, _ reason: JSONError.Reason, at offset: Int) {
+            self.init(name: text, bytes: Array(text.utf8), reason, at: offset)
+        }
+
+        init(name: String, bytes: [UInt8], _ reason: JSONError.Reason, at offset: Int) {
+            self.name = name
+            self.bytes = bytes
+            self.reason = reason
+            self.offset = offset
+        }
+
+        var testDescription: String { name }
+    }
+
+    static let validDocuments: [ValidDocument] = [
+        ValidDocument("null", .null),
+        ValidDocument("true", .bool(true)),
+        ValidDocument("false", .bool(false)),
+        ValidDocument("0", .number("0")),
+        ValidDocument("-0", .number("-0")),
+        ValidDocument("-12", .number("-12")),
+        ValidDocument("3.50", .number("3.50")),
+        ValidDocument("1e3", .number("1e3")),
+        ValidDocument("1E+3", .number("1E+3")),
+        ValidDocument("-0.5e-10", .number("-0.5e-10")),
+        ValidDocument("123456789012345678901234567890", .number("123456789012345678901234567890")),
+        ValidDocument(#""""#, .string("")),
+        ValidDocument(#""abc""#, .string("abc")),
+        ValidDocument(#""\"\\\/\b\f\n\r\t""#, .string("\"\\/\u{8}\u{C}\n\r\t")),
+        ValidDocument(#""\u00e9\u00E9""#, .string("\u{E9}\u{E9}")),
+        ValidDocument(#""\ud83d\ude00""#, .string("😀")),
+        ValidDocument(#""\u0000""#, .string("\u{0}")),
+        ValidDocument(#""a\u0041b""#, .string("aAb")),
+        ValidDocument(#""é 日本 😀""#, .string("é 日本 😀")),
+        ValidDocument(#""é\n日本""#, .string("é\n日本")),
+        ValidDocument(#""\u2028/\u007f""#, .string("\u{2028}/\u{7F}")),
+        ValidDocument("[]", .array([])),
+        ValidDocument("{}", .object([])),
+        ValidDocument(
+            "[1,[2,[3,[]]]]", .array([.number("1"), .array([.number("2"), .array([.number("3"), .array([])])])])),
+        ValidDocument(#"{"b":1,"a":2}"#, .object([("b", .number("1")), ("a", .number("2"))])),
+        ValidDocument(
+            " \t\n\r{ \"a\" : [ 1 , true , null ] , \"b\" : { } } \n",
+            .object([("a", .array([.number("1"), .bool(true), .null])), ("b", .object([]))])
+        ),
+        ValidDocument(#"{"a":{"b":{"c":null}}}"#, .object([("a", .object([("b", .object([("c", .null)]))]))])),
+        ValidDocument(#"{"\u0061b":1,"a\u0062c":2}"#, .object([("ab", .number("1")), ("abc", .number("2"))])),
+        // Canonically equivalent but different scalars: two keys, not a duplicate.
+        ValidDocument(#"{"\u00e9":1,"e\u0301":2}"#, .object([("\u{E9}", .number("1")), ("e\u{301}", .number("2"))])),
+        ValidDocument(
+            #"{"id":"evt_1","tags":["a","b"],"amount":-1050,"ok":false}"#,
+            .object([
+                ("id", .string("evt_1")), ("tags", .array([.string("a"), .string("b")])), ("amount", .number("-1050")),
+                ("ok", .bool(false)),
+            ])
+        ),
+    ]
+
+    static let invalidDocuments: [InvalidDocument] = [
+        // Truncated input.
+        InvalidDocument("", .unexpectedEnd, at: 0),
+        InvalidDocument("   ", .unexpectedEnd, at: 3),
+        InvalidDocument(#"{"a":1"#, .unexpectedEnd, at: 6),
+        InvalidDocument(#"{"a":"#, .unexpectedEnd, at: 5),
+        InvalidDocument(#"{"a""#, .unexpectedEnd, at: 4),
+        InvalidDocument(#"{"a":1,"#, .unexpectedEnd, at: 7),
+        InvalidDocument("[1,2", .unexpectedEnd, at: 4),
+        InvalidDocument(#""abc"#, .unexpectedEnd, at: 4),
+        InvalidDocument(#""ab\"#, .unexpectedEnd, at: 4),
+        InvalidDocument(#""\u12"#, .unexpectedEnd, at: 5),
+        InvalidDocument(#""\ud800"#, .unexpectedEnd, at: 7),
+        InvalidDocument(#""\ud800\"#, .unexpectedEnd, at: 8),
+        InvalidDocument("tru", .unexpectedEnd, at: 3),
+        InvalidDocument("-", .unexpectedEnd, at: 1),
+        InvalidDocument("1.", .unexpectedEnd, at: 2),
+        InvalidDocument("1e", .unexpectedEnd, at: 2),
+        InvalidDocument("1e-", .unexpectedEnd, at: 3),
+        // Grammar.
+        InvalidDocument(#"{"a":1,}"#, .unexpectedByte(UInt8(ascii: "}")), at: 7),
+        InvalidDocument("[1,]", .unexpectedByte(UInt8(ascii: "]")), at: 3),
+        InvalidDocument("[,1]", .unexpectedByte(UInt8(ascii: ",")), at: 1),
+        InvalidDocument("[1 2]", .unexpectedByte(UInt8(ascii: "2")), at: 3),
+        InvalidDocument(#"{"a" 1}"#, .unexpectedByte(UInt8(ascii: "1")), at: 5),
+        InvalidDocument("{a:1}", .unexpectedByte(UInt8(ascii: "a")), at: 1),
+        InvalidDocument("{'a':1}", .unexpectedByte(UInt8(ascii: "'")), at: 1),
+        InvalidDocument("'a'", .unexpectedByte(UInt8(ascii: "'")), at: 0),
+        InvalidDocument("]", .unexpectedByte(UInt8(ascii: "]")), at: 0),
+        InvalidDocument("NaN", .unexpectedByte(UInt8(ascii: "N")), at: 0),
+        InvalidDocument("Infinity", .unexpectedByte(UInt8(ascii: "I")), at: 0),
+        InvalidDocument("nul1", .unexpectedByte(UInt8(ascii: "1")), at: 3),
+        InvalidDocument("[truex]", .unexpectedByte(UInt8(ascii: "x")), at: 5),
+        InvalidDocument("/* c */ 1", .unexpectedByte(UInt8(ascii: "/")), at: 0),
+        InvalidDocument("\u{C}1", .unexpectedByte(0x0C), at: 0),
+        InvalidDocument("\u{A0}1", .unexpectedByte(0xC2), at: 0),
+        InvalidDocument(name: "BOM", bytes: [0xEF, 0xBB, 0xBF] + ascii("{}"), .unexpectedByte(0xEF), at: 0),
+        // Numbers.
+        InvalidDocument("[01]", .invalidNumber, at: 2),
+        InvalidDocument("-01", .invalidNumber, at: 2),
+        InvalidDocument("[1.]", .invalidNumber, at: 3),
+        InvalidDocument("[1.e3]", .invalidNumber, at: 3),
+        InvalidDocument("[-a]", .invalidNumber, at: 2),
+        InvalidDocument("[1e+]", .invalidNumber, at: 4),
+        InvalidDocument("-Infinity", .invalidNumber, at: 1),
+        InvalidDocument(".5", .unexpectedByte(UInt8(ascii: ".")), at: 0),
+        InvalidDocument("+1", .unexpectedByte(UInt8(ascii: "+")), at: 0),
+        // Escapes and surrogates.
+        InvalidDocument(#""\x""#, .invalidEscape, at: 1),
+        InvalidDocument(#""\'""#, .invalidEscape, at: 1),
+        InvalidDocument(#""ab\u12G4""#, .invalidEscape, at: 3),
+        InvalidDocument(#""\U0041""#, .invalidEscape, at: 1),
+        InvalidDocument(#""\ud800""#, .invalidUnicodeScalar, at: 1),
+        InvalidDocument(#""\udc00""#, .invalidUnicodeScalar, at: 1),
+        InvalidDocument(#""\ud800\u0041""#, .invalidUnicodeScalar, at: 1),
+        InvalidDocument(#""\ud800\ud800""#, .invalidUnicodeScalar, at: 1),
+        InvalidDocument(#""x\ud800\n""#, .invalidUnicodeScalar, at: 2),
+        InvalidDocument(#""\ud800\uZZZZ""#, .invalidEscape, at: 7),
+        // Control characters.
+        InvalidDocument("\"a\u{1}b\"", .controlCharacterInString, at: 2),
+        InvalidDocument("\"a\nb\"", .controlCharacterInString, at: 2),
+        InvalidDocument("\"\\n\tb\"", .controlCharacterInString, at: 3),
+        InvalidDocument("\u{1}", .unexpectedByte(0x01), at: 0),
+        // UTF-8.
+        InvalidDocument(name: "[\"C3 28\"]", bytes: ascii("[\"") + [0xC3, 0x28] + ascii("\"]"), .invalidUTF8, at: 2),
+        InvalidDocument(name: "\"FF\"", bytes: ascii("\"") + [0xFF] + ascii("\""), .invalidUTF8, at: 1),
+        InvalidDocument(
+            name: "overlong \"C0 AF\"", bytes: ascii("\"") + [0xC0, 0xAF] + ascii("\""), .invalidUTF8, at: 1),
+        InvalidDocument(name: "overlong \"E0 80 AF\"", bytes: [0x22, 0xE0, 0x80, 0xAF, 0x22], .invalidUTF8, at: 1),
+        InvalidDocument(name: "surrogate \"ED A0 80\"", bytes: [0x22, 0xED, 0xA0, 0x80, 0x22], .invalidUTF8, at: 1),
+        InvalidDocument(
+            name: "above U+10FFFF \"F4 90 80 80\"", bytes: [0x22, 0xF4, 0x90, 0x80, 0x80, 0x22], .invalidUTF8, at: 1),
+        InvalidDocument(name: "cut by quote \"a E2 82\"", bytes: [0x22, 0x61, 0xE2, 0x82, 0x22], .invalidUTF8, at: 2),
+        InvalidDocument(
+            name: "lone continuation \"é 80\"", bytes: [0x22, 0xC3, 0xA9, 0x80, 0x22], .invalidUTF8, at: 3),
+        InvalidDocument(name: "before escape \"C3 \\n\"", bytes: [0x22, 0xC3] + ascii("\\n\""), .invalidUTF8, at: 1),
+        InvalidDocument(
+            name: "after escape \"\\n C3 28\"", bytes: ascii("\"\\n") + [0xC3, 0x28, 0x22], .invalidUTF8, at: 3),
+        InvalidDocument(name: "before control \"C3 01\"", bytes: [0x22, 0xC3, 0x01, 0x22], .invalidUTF8, at: 1),
+        InvalidDocument(name: "cut by end \"C3", bytes: [0x22, 0xC3], .unexpectedEnd, at: 2),
+        InvalidDocument(name: "FF then end \"FF", bytes: [0x22, 0xFF], .invalidUTF8, at: 1),
+        // Duplicates, trailing data, depth.
+        InvalidDocument(#"{"a":1,"a":2}"#, .duplicateKey("a"), at: 7),
+        InvalidDocument(#"{"a":1,"\u0061":2}"#, .duplicateKey("a"), at: 7),
+        InvalidDocument(#"[{"x":{"a":1,"b":2,"a":3}}]"#, .duplicateKey("a"), at: 19),
+        InvalidDocument("1 2", .trailingData, at: 2),
+        InvalidDocument("{} x", .trailingData, at: 3),
+        InvalidDocument("truex", .trailingData, at: 4),
+        InvalidDocument("[1]//", .trailingData, at: 3),
+        InvalidDocument("0x10", .trailingData, at: 1),
+        InvalidDocument(name: "65 nested arrays", bytes: nestedArrays(65), .tooDeep(limit: 64), at: 64),
+        InvalidDocument(
+            name: "65 nested objects",
+            bytes: Array(String(repeating: #"{"a":"#, count: 65).utf8) + ascii("1") + Array(repeating: 0x7D, count: 65),
+            .tooDeep(limit: 64), at: 64 * 5
+        ),
+    ]
+}
 
 @Suite struct JSONParserTests {
-    @Test(arguments: validDocuments)
+    @Test(arguments: JSONParserTests.validDocuments)
     func parsesValidDocument(_ document: ValidDocument) throws {
         #expect(try JSONParser.parse(document.text) == document.value)
     }
 
-    @Test(arguments: invalidDocuments)
+    @Test(arguments: JSONParserTests.invalidDocuments)
     func rejectsInvalidDocument(_ document: InvalidDocument) throws {
         let error = try #require(parseError(document.bytes))
         #expect(error.reason == document.reason)
@@ -226,7 +235,7 @@ let invalidDocuments: [InvalidDocument] = [
         #expect(parsed.objectValue?.count == 1000)
         #expect(parsed.objectValue?.map(\.key) == (0..<1000).map { "k\($0)" })
         let repeated = "{" + keys.joined(separator: ",") + #","k500":0}"#
-        let error = try #require(parseError(ascii(repeated)))
+        let error = parseError(ascii(repeated))
         #expect(error == JSONError(reason: .duplicateKey("k500"), offset: unique.utf8.count))
     }
 
@@ -269,7 +278,8 @@ let invalidDocuments: [InvalidDocument] = [
         let escapedKey = JSONError(reason: .duplicateKey("a\"\n"), offset: 3)
         #expect(escapedKey.description == #"invalid JSON at byte 3: duplicate key "a\"\n""#)
         let longKey = JSONError(reason: .duplicateKey(String(repeating: "k", count: 100)), offset: 0)
-        #expect(longKey.description == "invalid JSON at byte 0: duplicate key \"\(String(repeating: "k", count: 64))\"…")
+        #expect(
+            longKey.description == "invalid JSON at byte 0: duplicate key \"\(String(repeating: "k", count: 64))\"…")
     }
 }
 
@@ -353,7 +363,8 @@ private struct SplitMix64: RandomNumberGenerator {
 
 @Suite struct JSONParserRobustnessTests {
     /// Bytes that steer random input into the grammar's deeper paths rather than failing on byte 0.
-    private static let alphabet = Array(#"{}[]",:0123456789-+.eEtruefalsnull \"\\/bfnrtu"#.utf8) + [0xC3, 0xA9, 0xF0, 0x9F]
+    private static let alphabet =
+        Array(#"{}[]",:0123456789-+.eEtruefalsnull \"\\/bfnrtu"#.utf8) + [0xC3, 0xA9, 0xF0, 0x9F]
 
     /// Parses `bytes`; on success the value must survive a write and a re-parse, on failure the offset
     /// must lie within the input. Returns a message for anything else.
@@ -385,7 +396,7 @@ private struct SplitMix64: RandomNumberGenerator {
 
     @Test func singleByteMutationsNeverCrash() {
         var random = SplitMix64(state: 0x5EED_0002)
-        let documents = validDocuments.map { Array($0.text.utf8) }.filter { !$0.isEmpty }
+        let documents = JSONParserTests.validDocuments.map { Array($0.text.utf8) }.filter { !$0.isEmpty }
         var failures: [String] = []
         var accepted = 0
         for _ in 0..<10_000 {
@@ -411,8 +422,55 @@ private struct SplitMix64: RandomNumberGenerator {
         }
     }
 
+    /// Objects of up to 40 keys, spelled plainly or fully escaped, some long, some sharing their first
+    /// eight bytes, some canonically equivalent but different: the parser must report exactly the first
+    /// key whose scalars repeat an earlier one, as a naive search finds it.
+    @Test func duplicateKeysAreFoundExactly() throws {
+        var random = SplitMix64(state: 0x5EED_0004)
+        let pool = ["a", "b", "ab", "ba", "", "abcdefgh", "abcdefghi", "abcdefghj", "é", "e\u{301}", "k\"q", "日本", "😀"]
+        var duplicates = 0
+        for _ in 0..<2_000 {
+            var text = "{"
+            var keys: [String] = []
+            var expected: JSONError? = nil
+            for index in 0..<Int.random(in: 1...40, using: &random) {
+                let key =
+                    Bool.random(using: &random)
+                    ? pool.randomElement(using: &random)! : "shared_prefix_\(Int.random(in: 0..<30, using: &random))"
+                if index > 0 { text += "," }
+                let offset = text.utf8.count
+                text += Self.spell(key, escaped: Bool.random(using: &random)) + ":\(index)"
+                if expected == nil && keys.contains(where: { $0.unicodeScalars.elementsEqual(key.unicodeScalars) }) {
+                    expected = JSONError(reason: .duplicateKey(key), offset: offset)
+                }
+                keys.append(key)
+            }
+            text += "}"
+            if let expected {
+                duplicates += 1
+                #expect(throws: expected) { try JSONParser.parse(text) }
+            } else {
+                #expect(try JSONParser.parse(text).objectValue?.map(\.key) == keys)
+            }
+        }
+        #expect(duplicates > 200 && duplicates < 1_800)
+    }
+
+    /// `key` as a JSON string: as the writer spells it, or with every scalar as a `\u` escape.
+    private static func spell(_ key: String, escaped: Bool) -> String {
+        guard escaped else { return JSONWriter.string(.string(key)) }
+        var spelled = "\""
+        for unit in key.utf16 {
+            let hex = String(unit, radix: 16)
+            spelled += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+        }
+        return spelled + "\""
+    }
+
     private static func randomString(using random: inout SplitMix64) -> String {
-        let pieces = ["a", "Z", "0", " ", "\"", "\\", "/", "\n", "\t", "\u{0}", "\u{1F}", "\u{7F}", "é", "e\u{301}", "日", "😀"]
+        let pieces = [
+            "a", "Z", "0", " ", "\"", "\\", "/", "\n", "\t", "\u{0}", "\u{1F}", "\u{7F}", "é", "e\u{301}", "日", "😀",
+        ]
         let count = Int.random(in: 0...6, using: &random)
         return (0..<count).map { _ in pieces.randomElement(using: &random)! }.joined()
     }

@@ -45,7 +45,8 @@ private let encodingTable: [(value: JSONValue, json: String)] = [
     (.object([("k\"\n", .array([.object([])]))]), #"{"k\"\n":[{}]}"#),
     (
         .object([
-            ("id", .string("evt_1")), ("member", .object([("email", .string("a@b.c")), ("tags", .array([.string("vip")]))])),
+            ("id", .string("evt_1")),
+            ("member", .object([("email", .string("a@b.c")), ("tags", .array([.string("vip")]))])),
         ]),
         #"{"id":"evt_1","member":{"email":"a@b.c","tags":["vip"]}}"#
     ),
