@@ -61,9 +61,11 @@ public struct Scenario: Sendable {
     public mutating func webhook(_ command: WebhookCommand, fingerprint: String? = nil) -> Outcome {
         let seq = Int64(events.count + 1)
         let generated = GeneratedValues(
-            passwordHash: command.operation == .genpass ? Self.passwordHash(for: command.contacts.first?.contactID ?? "") : nil,
+            passwordHash: command.operation == .genpass
+                ? Self.passwordHash(for: command.contacts.first?.contactID ?? "") : nil,
             entropy: Array(SHA256.hash(Array("scenario-entropy-\(seq)".utf8)).prefix(16)))
-        return record(.webhookReceived(WebhookReceived(command: command, generated: generated)), fingerprint: fingerprint)
+        return record(
+            .webhookReceived(WebhookReceived(command: command, generated: generated)), fingerprint: fingerprint)
     }
 
     /// Records `aal_genpass` for a contact.

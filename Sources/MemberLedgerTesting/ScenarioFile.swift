@@ -19,7 +19,8 @@ public struct ScenarioFile: Sendable {
             switch self {
             case .unreadable(let path, let reason): "\(path): cannot read: \(reason)"
             case .badLine(let path, let line, let error): "\(path):\(line): \(error)"
-            case .seqGap(let path, let line, let expected, let found): "\(path):\(line): seq \(found), expected \(expected)"
+            case .seqGap(let path, let line, let expected, let found):
+                "\(path):\(line): seq \(found), expected \(expected)"
             case .timeWentBack(let path, let line): "\(path):\(line): recorded time goes back"
             }
         }

@@ -1,2 +1,3 @@
 import MemberLedgerCore
+
 print("memberledger")

@@ -90,7 +90,8 @@ public struct Catalog: Sendable, Hashable {
                 if change == 0 { throw Self.invalid("\(actionPath).changeTeamSize.change", "must not be 0") }
             case .subscription(_, let productID):
                 if product(productID) == nil {
-                    throw .unknownReference(path: "\(actionPath).subscription.productId", kind: "product", id: productID)
+                    throw .unknownReference(
+                        path: "\(actionPath).subscription.productId", kind: "product", id: productID)
                 }
             }
         }

@@ -81,7 +81,9 @@ public struct CanonicalEncoder {
     }
 
     /// Items in the given order, with their count.
-    public mutating func append<Item>(list items: some Collection<Item>, _ encode: (inout CanonicalEncoder, Item) -> Void) {
+    public mutating func append<Item>(
+        list items: some Collection<Item>, _ encode: (inout CanonicalEncoder, Item) -> Void
+    ) {
         appendCount(items.count)
         for item in items { encode(&self, item) }
     }

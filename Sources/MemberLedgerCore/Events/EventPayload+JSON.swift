@@ -39,7 +39,8 @@ extension EventPayload {
             let gatewayName = try reader.string("gateway")
             guard let gateway = Gateway(rawValue: gatewayName) else {
                 throw ShapeError(
-                    path: reader.path(of: "gateway"), problem: .invalidValue("\"\(gatewayName)\" is not stripe or paypal"))
+                    path: reader.path(of: "gateway"),
+                    problem: .invalidValue("\"\(gatewayName)\" is not stripe or paypal"))
             }
             self = .orderCompleted(
                 OrderCompleted(

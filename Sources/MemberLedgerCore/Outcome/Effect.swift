@@ -50,7 +50,8 @@ public enum Effect: Sendable, Hashable, CustomStringConvertible {
             id
         case .teamCreated(let team, _), .seatsChanged(let team, _, _), .teamDeleted(let team):
             team.leaderContactID
-        case .subscriptionStatusChanged(let key, _, _), .subscriptionRenewed(let key, _), .balanceChanged(let key, _, _),
+        case .subscriptionStatusChanged(let key, _, _), .subscriptionRenewed(let key, _),
+            .balanceChanged(let key, _, _),
             .chargeRequested(let key, _, _):
             key.contactID
         case .catalogChanged:
@@ -65,7 +66,8 @@ public enum Effect: Sendable, Hashable, CustomStringConvertible {
         case .profileChanged(let id, let field, let value): "\(field.rawValue) set \(id) \"\(value)\""
         case .tagApplied(let id, let tag, let origin): "tag applied \(id) \"\(tag)\"\(origin.suffix)"
         case .tagRemoved(let id, let tag, let origin): "tag removed \(id) \"\(tag)\"\(origin.suffix)"
-        case .fieldSet(let id, let field, let value, let origin): "field set \(id) \(field)=\"\(value)\"\(origin.suffix)"
+        case .fieldSet(let id, let field, let value, let origin):
+            "field set \(id) \(field)=\"\(value)\"\(origin.suffix)"
         case .passwordSet(let id): "password set \(id)"
         case .teamCreated(let team, let seats): "team created \(team) seats \(seats)"
         case .teamMemberJoined(let team, let id): "team joined \(team) by \(id)"

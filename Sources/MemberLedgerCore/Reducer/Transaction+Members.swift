@@ -43,8 +43,9 @@ extension Transaction {
                 try updateUser(contact)
                 let changed = effects.count > start.effects
                 results.append(
-                    .init(contactID: contact.contactID, status: changed ? .applied : .unchanged,
-                          reason: changed ? nil : (note ?? .nothingToChange)))
+                    .init(
+                        contactID: contact.contactID, status: changed ? .applied : .unchanged,
+                        reason: changed ? nil : (note ?? .nothingToChange)))
             } catch {
                 rollback(to: start)
                 results.append(.init(contactID: contact.contactID, status: .rejected, reason: error))

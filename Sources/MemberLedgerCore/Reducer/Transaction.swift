@@ -92,7 +92,8 @@ struct Transaction {
     /// Puts a contact on a team of a program, or (nil) takes them off; a contact is never on two.
     mutating func setTeamSeat(_ seat: TeamSeat, to key: TeamKey?) {
         let old = state.teamOfContact[seat]
-        precondition(key == nil || old == nil, "contact \(seat.contactID) put on two teams of program \(seat.programID)")
+        precondition(
+            key == nil || old == nil, "contact \(seat.contactID) put on two teams of program \(seat.programID)")
         undo.append(.teamSeat(seat, old))
         state.teamOfContact[seat] = key
     }

@@ -41,7 +41,9 @@ public struct FingerprintWindow: Sendable, Equatable {
     /// Forgets every fingerprint first seen a whole window or more before `now`.
     mutating func prune(at now: Timestamp, windowSeconds: Int64) {
         let cutoff = now.microseconds - windowSeconds * Timestamp.microsecondsPerSecond
-        while head < arrivals.count, let sighting = sightings[arrivals[head]], sighting.recordedAt.microseconds <= cutoff {
+        while head < arrivals.count, let sighting = sightings[arrivals[head]],
+            sighting.recordedAt.microseconds <= cutoff
+        {
             sightings[arrivals[head]] = nil
             head += 1
         }

@@ -69,7 +69,9 @@ public struct LedgerState: Sendable {
         couponOfHolder = [:]
         for coupon in sortedCoupons {
             let holder = CouponHolder(contactID: coupon.contactID, promoID: coupon.promoID)
-            if let current = couponOfHolder[holder], let existing = coupons[current], existing.issuedAt > coupon.issuedAt {
+            if let current = couponOfHolder[holder], let existing = coupons[current],
+                existing.issuedAt > coupon.issuedAt
+            {
                 continue
             }
             couponOfHolder[holder] = coupon.code

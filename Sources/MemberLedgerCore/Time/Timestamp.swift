@@ -95,7 +95,8 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
             self.init(microseconds: days * Self.microsecondsPerDay)
             return
         }
-        guard let separator = scanner.next(), [UInt8(ascii: "T"), UInt8(ascii: "t"), UInt8(ascii: " ")].contains(separator),
+        guard let separator = scanner.next(),
+            [UInt8(ascii: "T"), UInt8(ascii: "t"), UInt8(ascii: " ")].contains(separator),
             let hour = scanner.number(digits: 2), scanner.expect(UInt8(ascii: ":")),
             let minute = scanner.number(digits: 2), scanner.expect(UInt8(ascii: ":")),
             let second = scanner.number(digits: 2),

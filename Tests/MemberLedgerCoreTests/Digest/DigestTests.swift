@@ -74,8 +74,10 @@ struct DigestTests {
         rebuilt.rebuildDerivedTables()
         let next = Event(
             seq: ledger.state.lastSeq + 1, recordedAt: ledger.now.adding(days: 5),
-            payload: .webhookReceived(WebhookReceived(
-                command: WebhookCommand(.removeTeam, contact: ContactData(contactID: "M"), parameters: ["teamId": "3"]))))
+            payload: .webhookReceived(
+                WebhookReceived(
+                    command: WebhookCommand(
+                        .removeTeam, contact: ContactData(contactID: "M"), parameters: ["teamId": "3"]))))
         let original = ledger.state.applying(next)
         let fromRebuilt = rebuilt.applying(next)
         #expect(original.outcome == fromRebuilt.outcome)

@@ -13,14 +13,17 @@ struct OutboxTests {
         var outbox = Outbox()
         for (event, outcome) in zip(ledger.events, ledger.outcomes) { outbox.add(outcome, of: event) }
         let at = Scenario.start
-        #expect(outbox.pending == [
-            CRMWrite(seq: 2, effectiveAt: at, contactID: "42", change: .passwordSet(deliveredInResponseTo: 2)),
-            CRMWrite(seq: 3, effectiveAt: at, contactID: "42", change: .applyTag("Gold")),
-            CRMWrite(seq: 3, effectiveAt: at, contactID: "42", change: .removeTag("Trial")),
-            CRMWrite(seq: 3, effectiveAt: at, contactID: "42", change: .setField(field: "level", value: "gold")),
-            CRMWrite(seq: 3, effectiveAt: at, contactID: "42", change: .setField(field: "member_points", value: "55")),
-            CRMWrite(seq: 4, effectiveAt: at, contactID: "42", change: .setField(field: "comeback_coupon", value: code)),
-        ])
+        #expect(
+            outbox.pending == [
+                CRMWrite(seq: 2, effectiveAt: at, contactID: "42", change: .passwordSet(deliveredInResponseTo: 2)),
+                CRMWrite(seq: 3, effectiveAt: at, contactID: "42", change: .applyTag("Gold")),
+                CRMWrite(seq: 3, effectiveAt: at, contactID: "42", change: .removeTag("Trial")),
+                CRMWrite(seq: 3, effectiveAt: at, contactID: "42", change: .setField(field: "level", value: "gold")),
+                CRMWrite(
+                    seq: 3, effectiveAt: at, contactID: "42", change: .setField(field: "member_points", value: "55")),
+                CRMWrite(
+                    seq: 4, effectiveAt: at, contactID: "42", change: .setField(field: "comeback_coupon", value: code)),
+            ])
         #expect(!outbox.pending.description.contains("password-42"))
     }
 
@@ -28,7 +31,9 @@ struct OutboxTests {
     func transitions() throws {
         var ledger = Scenario(catalog: .sample)
         ledger.genpass("42")
-        ledger.record(.orderCompleted(OrderCompleted(contactID: "42", productID: "11", gateway: .stripe, amount: 1, currency: "USD")))
+        ledger.record(
+            .orderCompleted(
+                OrderCompleted(contactID: "42", productID: "11", gateway: .stripe, amount: 1, currency: "USD")))
         ledger.webhook(.cancelSubscription, "42", parameters: ["productId": "11"])
         let end = try #require(ledger.state.subscription(of: "42", to: "11")?.periodEnd)
         ledger.now = end.adding(days: 1)

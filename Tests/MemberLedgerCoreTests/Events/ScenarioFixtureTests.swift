@@ -22,8 +22,10 @@ struct ScenarioFixtureTests {
     func coverage() {
         #expect(Self.scenarios.count >= 10)
         let names = Set(Self.scenarios.map(\.name))
-        for area in ["members", "custom-operations", "teams", "coupons", "subscription-cancel", "subscription-revoke",
-                     "subscription-pause", "subscription-payments", "duplicates", "batchsync"] {
+        for area in [
+            "members", "custom-operations", "teams", "coupons", "subscription-cancel", "subscription-revoke",
+            "subscription-pause", "subscription-payments", "duplicates", "batchsync",
+        ] {
             #expect(names.contains(area), "missing scenario \(area)")
         }
     }
@@ -36,12 +38,15 @@ struct ScenarioFixtureTests {
             try (state.digest + "\n").write(to: scenario.digestURL, atomically: true, encoding: .utf8)
             try transcript.write(to: scenario.transcriptURL, atomically: true, encoding: .utf8)
         }
-        let digest = try String(contentsOf: scenario.digestURL, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let digest = try String(contentsOf: scenario.digestURL, encoding: .utf8).trimmingCharacters(
+            in: .whitespacesAndNewlines)
         #expect(state.digest == digest)
         #expect(transcript == (try String(contentsOf: scenario.transcriptURL, encoding: .utf8)))
     }
 
-    @Test("replaying twice in one process gives the same digest; so does replay from a rebuilt state", arguments: scenarios)
+    @Test(
+        "replaying twice in one process gives the same digest; so does replay from a rebuilt state",
+        arguments: scenarios)
     func deterministic(scenario: ScenarioFile) {
         let first = scenario.replay().state
         #expect(scenario.replay().state.digest == first.digest)

@@ -21,8 +21,11 @@ struct CouponRuleTests {
         let outcome = ledger.webhook(.createCoupon, "42", parameters: ["promoId": "5"])
         let code = try #require(outcome.coupon)
         let coupon = try #require(ledger.state.coupons[code])
-        #expect(coupon == Coupon(code: code, promoID: "5", contactID: "42", issuedAt: ledger.now,
-                                 expiresAt: ledger.now.adding(days: 3)))
+        #expect(
+            coupon
+                == Coupon(
+                    code: code, promoID: "5", contactID: "42", issuedAt: ledger.now,
+                    expiresAt: ledger.now.adding(days: 3)))
         #expect(ledger.state.member("42")?.fields["comeback_coupon"] == code)
         #expect(code.count == CouponCode.length)
         #expect(code.allSatisfy { CouponCode.alphabet.contains($0) })
@@ -50,9 +53,10 @@ struct CouponRuleTests {
         ledger.wait(days: 3)
         let third = ledger.webhook(.createCoupon, "42", parameters: ["promoId": "5"])
         #expect(third.status == .applied)
-        #expect(third.transitions == [
-            TimedEffect(effectiveAt: ledger.now, effect: .couponExpired(code: second, contactID: "42"))
-        ])
+        #expect(
+            third.transitions == [
+                TimedEffect(effectiveAt: ledger.now, effect: .couponExpired(code: second, contactID: "42"))
+            ])
         #expect(ledger.state.coupons[second]?.status == .expired)
     }
 
@@ -94,7 +98,8 @@ struct CouponRuleTests {
         let entropy: [UInt8] = Array(0..<16)
         #expect(CouponCode.derive(from: entropy, index: 0) == CouponCode.derive(from: entropy, index: 0))
         #expect(CouponCode.derive(from: entropy, index: 0) != CouponCode.derive(from: entropy, index: 1))
-        #expect(CouponCode.derive(from: entropy, index: 0) == "FM4VYPXERE")  // checked with Python hashlib, per Docs/rules.md
+        // The documented derivation, recomputed independently with Python's hashlib.
+        #expect(CouponCode.derive(from: entropy, index: 0) == "FM4VYPXERE")
         #expect(!CouponCode.alphabet.contains { "0O1IL".contains($0) })
     }
 }

@@ -53,17 +53,20 @@ struct CustomOperationTests {
     @Test("overflow is rejected, not wrapped")
     func overflow() {
         var ledger = ledger(points: String(Int64.max))
-        #expect(ledger.webhook(.fieldOperation, "42", parameters: ["operationId": "7"]).reason
+        #expect(
+            ledger.webhook(.fieldOperation, "42", parameters: ["operationId": "7"]).reason
                 == .fieldOverflow(field: "member_points"))
     }
 
     @Test("unknown or missing operationId is rejected naming it")
     func unknownOperation() {
         var ledger = ledger()
-        #expect(ledger.webhook(.fieldOperation, "42", parameters: ["operationId": "70"]).reason
+        #expect(
+            ledger.webhook(.fieldOperation, "42", parameters: ["operationId": "70"]).reason
                 == .unknownCustomOperation(id: "70"))
         #expect(ledger.webhook(.fieldOperation, "42").reason == .missingParameter(name: "operationId"))
-        #expect(ledger.webhook(.fieldOperation, "42", parameters: ["operationId": "  "]).reason
+        #expect(
+            ledger.webhook(.fieldOperation, "42", parameters: ["operationId": "  "]).reason
                 == .missingParameter(name: "operationId"))
     }
 
@@ -81,7 +84,8 @@ struct CustomOperationTests {
         #expect(ledger.state.team(of: "42", inProgram: "3")?.seats == 7)
 
         ledger.record(
-            .orderCompleted(OrderCompleted(contactID: "42", productID: "11", gateway: .stripe, amount: 4900, currency: "USD")))
+            .orderCompleted(
+                OrderCompleted(contactID: "42", productID: "11", gateway: .stripe, amount: 4900, currency: "USD")))
         ledger.webhook(.fieldOperation, "42", parameters: ["operationId": "13"])
         #expect(ledger.state.subscription(of: "42", to: "11")?.status == .cancelled)
     }

@@ -43,7 +43,9 @@ struct DuplicateTests {
         #expect(ledger.state.member("42")?.fields["member_points"] == "100")
     }
 
-    @Test("the catalog sets the window", arguments: [(10, 9, .duplicate), (10, 10, .applied), (0, 0, .applied)] as [(Int64, Int64, Outcome.Status)])
+    @Test(
+        "the catalog sets the window",
+        arguments: [(10, 9, .duplicate), (10, 10, .applied), (0, 0, .applied)] as [(Int64, Int64, Outcome.Status)])
     func catalogWindow(window: Int64, wait: Int64, expected: Outcome.Status) {
         var ledger = ledger(window: window)
         _ = award(&ledger, fingerprint: "same")

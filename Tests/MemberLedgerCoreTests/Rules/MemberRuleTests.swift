@@ -110,7 +110,8 @@ struct MemberRuleTests {
     func siteEventsRejectUnknown() {
         var ledger = Scenario(catalog: .sample)
         let payloads: [EventPayload] = [
-            .orderCompleted(OrderCompleted(contactID: "9", productID: "11", gateway: .stripe, amount: 1, currency: "USD")),
+            .orderCompleted(
+                OrderCompleted(contactID: "9", productID: "11", gateway: .stripe, amount: 1, currency: "USD")),
             .paymentFailed(PaymentReported(contactID: "9", productID: "11", amount: 1)),
             .paymentSucceeded(PaymentReported(contactID: "9", productID: "11", amount: 1)),
             .teamMemberAdded(TeamMemberAdded(programID: "3", leaderContactID: "9", contactID: "9")),
@@ -129,7 +130,8 @@ struct MemberRuleTests {
         ledger.genpass("2")
         let outcome = ledger.record(
             .memberImported(
-                MemberImported(contact: ContactData(contactID: "2", tags: ["Imported"]), passwordHash: "pbkdf2_sha256$1$s$x")))
+                MemberImported(
+                    contact: ContactData(contactID: "2", tags: ["Imported"]), passwordHash: "pbkdf2_sha256$1$s$x")))
         #expect(outcome.status == .applied)
         #expect(ledger.state.member("2")?.passwordHash == Scenario.passwordHash(for: "2"))
         #expect(ledger.state.member("2")?.tags == ["Imported"])

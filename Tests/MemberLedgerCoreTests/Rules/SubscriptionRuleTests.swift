@@ -16,7 +16,8 @@ struct SubscriptionRuleTests {
     @discardableResult
     private func order(_ ledger: inout Scenario, gateway: Gateway = .stripe) -> Outcome {
         ledger.record(
-            .orderCompleted(OrderCompleted(contactID: "42", productID: "11", gateway: gateway, amount: 4900, currency: "USD")))
+            .orderCompleted(
+                OrderCompleted(contactID: "42", productID: "11", gateway: gateway, amount: 4900, currency: "USD")))
     }
 
     private func payment(_ ledger: inout Scenario, failed: Bool, amount: Int64 = 4900) -> Outcome {
@@ -38,7 +39,8 @@ struct SubscriptionRuleTests {
         #expect(subscription.status == .active)
         #expect(subscription.periodEnd == Timestamp(rfc3339: "2026-04-01T09:00:00Z"))
         #expect(tags(ledger) == ["Gold"])
-        #expect(ledger.lastOutcome.effects.first == .subscriptionStatusChanged(subscription: key, from: nil, to: .active))
+        #expect(
+            ledger.lastOutcome.effects.first == .subscriptionStatusChanged(subscription: key, from: nil, to: .active))
     }
 
     @Test("a new order while active, paused or cancelled-but-not-ended is rejected")
@@ -67,10 +69,14 @@ struct SubscriptionRuleTests {
         let after = ledger.state.advanced(to: periodEnd)
         #expect(after.state.member("42")?.tags.contains("Gold Revoked") == true)
         #expect(after.state.subscriptions[key]?.status == .ended)
-        #expect(after.transitions == [
-            TimedEffect(effectiveAt: periodEnd, effect: .subscriptionStatusChanged(subscription: key, from: .cancelled, to: .ended)),
-            TimedEffect(effectiveAt: periodEnd, effect: .tagApplied(contactID: "42", tag: "Gold Revoked", origin: .rule)),
-        ])
+        #expect(
+            after.transitions == [
+                TimedEffect(
+                    effectiveAt: periodEnd,
+                    effect: .subscriptionStatusChanged(subscription: key, from: .cancelled, to: .ended)),
+                TimedEffect(
+                    effectiveAt: periodEnd, effect: .tagApplied(contactID: "42", tag: "Gold Revoked", origin: .rule)),
+            ])
 
         ledger.now = periodEnd.adding(days: 2)
         let again = order(&ledger)
@@ -88,7 +94,8 @@ struct SubscriptionRuleTests {
         #expect(command(.cancelSubscription, &ledger).status == .applied)
         #expect(status(ledger) == .cancelled)
         #expect(command(.revokeSubscription, &ledger).status == .applied)
-        #expect(command(.cancelSubscription, &ledger).reason
+        #expect(
+            command(.cancelSubscription, &ledger).reason
                 == .subscriptionNotAllowed(subscription: key, status: .revoked, action: "cancel"))
     }
 
@@ -99,12 +106,14 @@ struct SubscriptionRuleTests {
         #expect(status(ledger) == .revoked)
         #expect(tags(ledger) == ["Gold", "Gold Revoked"])
         #expect(command(.revokeSubscription, &ledger).status == .unchanged)
-        #expect(command(.chargeSubscription, &ledger).reason
+        #expect(
+            command(.chargeSubscription, &ledger).reason
                 == .subscriptionNotAllowed(subscription: key, status: .revoked, action: "charge"))
 
         var paused = self.ledger()
         _ = command(.adminStopSubscription, &paused)
-        #expect(command(.revokeSubscription, &paused).reason
+        #expect(
+            command(.revokeSubscription, &paused).reason
                 == .subscriptionNotAllowed(subscription: key, status: .paused, action: "revoke"))
         #expect(status(paused) == .paused)
     }
@@ -128,14 +137,19 @@ struct SubscriptionRuleTests {
         #expect(command(.adminStopSubscription, &ledger).reason == .alreadyInStatus(subscription: key, status: .paused))
 
         var paypal = self.ledger(gateway: .paypal)
-        #expect(command(.adminStopSubscription, &paypal).reason == .notSupportedForPayPal(subscription: key, action: "pause"))
+        #expect(
+            command(.adminStopSubscription, &paypal).reason
+                == .notSupportedForPayPal(subscription: key, action: "pause"))
         #expect(status(paypal) == .active)
         _ = command(.cancelSubscription, &paypal)
-        #expect(command(.adminStopSubscription, &paypal).reason == .notSupportedForPayPal(subscription: key, action: "pause"))
+        #expect(
+            command(.adminStopSubscription, &paypal).reason
+                == .notSupportedForPayPal(subscription: key, action: "pause"))
 
         var cancelled = self.ledger()
         _ = command(.cancelSubscription, &cancelled)
-        #expect(command(.adminStopSubscription, &cancelled).reason
+        #expect(
+            command(.adminStopSubscription, &cancelled).reason
                 == .subscriptionNotAllowed(subscription: key, status: .cancelled, action: "pause"))
     }
 
@@ -144,10 +158,11 @@ struct SubscriptionRuleTests {
         var ledger = ledger()
         #expect(command(.chargeSubscription, &ledger).reason == .noBalance(subscription: key))
         let failed = payment(&ledger, failed: true)
-        #expect(failed.effects == [
-            .balanceChanged(subscription: key, from: 0, to: 4900),
-            .tagApplied(contactID: "42", tag: "Gold Failed", origin: .rule),
-        ])
+        #expect(
+            failed.effects == [
+                .balanceChanged(subscription: key, from: 0, to: 4900),
+                .tagApplied(contactID: "42", tag: "Gold Failed", origin: .rule),
+            ])
         let charge = command(.chargeSubscription, &ledger)
         #expect(charge.effects == [.chargeRequested(subscription: key, amount: 4900, currency: "USD")])
         #expect(tags(ledger) == ["Gold", "Gold Failed"])
@@ -177,11 +192,13 @@ struct SubscriptionRuleTests {
         var ledger = ledger()
         _ = command(.adminStopSubscription, &ledger)
         #expect(payment(&ledger, failed: false).reason == .nothingToRenew(subscription: key, status: .paused))
-        #expect(payment(&ledger, failed: true).reason
+        #expect(
+            payment(&ledger, failed: true).reason
                 == .subscriptionNotAllowed(subscription: key, status: .paused, action: "record a failed payment on"))
         _ = command(.cancelSubscription, &ledger)
         _ = command(.revokeSubscription, &ledger)
-        #expect(payment(&ledger, failed: false).reason
+        #expect(
+            payment(&ledger, failed: false).reason
                 == .subscriptionNotAllowed(subscription: key, status: .revoked, action: "take a payment for"))
         #expect(payment(&ledger, failed: false, amount: 0).status == .rejected)
     }
@@ -190,7 +207,8 @@ struct SubscriptionRuleTests {
     func charge() {
         var paypal = ledger(gateway: .paypal)
         _ = payment(&paypal, failed: true)
-        #expect(command(.chargeSubscription, &paypal).reason == .notSupportedForPayPal(subscription: key, action: "charge"))
+        #expect(
+            command(.chargeSubscription, &paypal).reason == .notSupportedForPayPal(subscription: key, action: "charge"))
         var stripe = ledger()
         #expect(command(.chargeSubscription, &stripe).status == .unchanged)
         _ = payment(&stripe, failed: true)
@@ -202,9 +220,12 @@ struct SubscriptionRuleTests {
     @Test("unknown or missing productId is rejected naming it; no subscription is rejected")
     func unknownProduct() {
         var ledger = ledger()
-        #expect(ledger.webhook(.cancelSubscription, "42", parameters: ["productId": "99"]).reason == .unknownProduct(id: "99"))
+        #expect(
+            ledger.webhook(.cancelSubscription, "42", parameters: ["productId": "99"]).reason
+                == .unknownProduct(id: "99"))
         #expect(ledger.webhook(.revokeSubscription, "42").reason == .missingParameter(name: "productId"))
-        #expect(ledger.webhook(.cancelSubscription, "42", parameters: ["productId": "12"]).reason
+        #expect(
+            ledger.webhook(.cancelSubscription, "42", parameters: ["productId": "12"]).reason
                 == .noSubscription(subscription: SubscriptionKey(contactID: "42", productID: "12")))
     }
 

@@ -71,7 +71,9 @@ struct TeamRuleTests {
         let outcome = add("M1", to: &ledger, leader: "L2")
         #expect(outcome.reason == .alreadyOnTeam(contactID: "M1", team: team))
         #expect(add("M1", to: &ledger).status == .unchanged)
-        #expect(add("L2", to: &ledger).reason == .alreadyOnTeam(contactID: "L2", team: TeamKey(programID: "3", leaderContactID: "L2")))
+        #expect(
+            add("L2", to: &ledger).reason
+                == .alreadyOnTeam(contactID: "L2", team: TeamKey(programID: "3", leaderContactID: "L2")))
     }
 
     @Test("removeteam: the member leaves, the seat frees, revoke tags apply; a leader is refused")
@@ -85,14 +87,17 @@ struct TeamRuleTests {
         let leader = ledger.webhook(.removeTeam, "L", parameters: ["teamId": "3"])
         #expect(leader.reason == .isTeamLeader(contactID: "L", team: team))
         #expect(leader.reason?.description.contains("aal_deleteteam") == true)
-        #expect(ledger.webhook(.removeTeam, "M5", parameters: ["teamId": "3"]).reason
+        #expect(
+            ledger.webhook(.removeTeam, "M5", parameters: ["teamId": "3"]).reason
                 == .notOnTeam(contactID: "M5", programID: "3"))
     }
 
     @Test(
         "updateteam changes seats by a non-zero integer, never below the members",
-        arguments: [("2", 7, Outcome.Status.applied), ("-2", 3, .applied), ("-3", 5, .rejected), ("0", 5, .rejected),
-                    ("two", 5, .rejected), ("", 5, .rejected), (" 1 ", 6, .applied)])
+        arguments: [
+            ("2", 7, Outcome.Status.applied), ("-2", 3, .applied), ("-3", 5, .rejected), ("0", 5, .rejected),
+            ("two", 5, .rejected), ("", 5, .rejected), (" 1 ", 6, .applied),
+        ])
     func updateTeam(change: String, seats: Int, status: Outcome.Status) {
         var ledger = ledger(members: 3)
         let outcome = ledger.webhook(.updateTeam, "L", parameters: ["teamId": "3", "change": change])
@@ -103,14 +108,19 @@ struct TeamRuleTests {
     @Test("updateteam reasons name the problem")
     func updateTeamReasons() {
         var ledger = ledger(members: 3)
-        #expect(ledger.webhook(.updateTeam, "L", parameters: ["teamId": "3", "change": "-3"]).reason
+        #expect(
+            ledger.webhook(.updateTeam, "L", parameters: ["teamId": "3", "change": "-3"]).reason
                 == .seatsBelowMembers(team: team, requestedSeats: 2, members: 3))
-        #expect(ledger.webhook(.updateTeam, "L", parameters: ["teamId": "3", "change": "x"]).reason
+        #expect(
+            ledger.webhook(.updateTeam, "L", parameters: ["teamId": "3", "change": "x"]).reason
                 == .invalidParameter(name: "change", value: "x", expected: "a non-zero whole number"))
-        #expect(ledger.webhook(.updateTeam, "L", parameters: ["teamId": "3"]).reason == .missingParameter(name: "change"))
-        #expect(ledger.webhook(.updateTeam, "M1", parameters: ["teamId": "3", "change": "1"]).reason
+        #expect(
+            ledger.webhook(.updateTeam, "L", parameters: ["teamId": "3"]).reason == .missingParameter(name: "change"))
+        #expect(
+            ledger.webhook(.updateTeam, "M1", parameters: ["teamId": "3", "change": "1"]).reason
                 == .notTeamLeader(contactID: "M1", programID: "3"))
-        #expect(ledger.webhook(.updateTeam, "L", parameters: ["teamId": "33", "change": "1"]).reason
+        #expect(
+            ledger.webhook(.updateTeam, "L", parameters: ["teamId": "33", "change": "1"]).reason
                 == .unknownTeamProgram(id: "33"))
     }
 
@@ -128,7 +138,8 @@ struct TeamRuleTests {
         #expect(outcome.effects.last == .teamDeleted(team: team))
         // The leader may start again; a former member may join another team.
         #expect(ledger.webhook(.initiateTeam, "M1", parameters: ["teamId": "3"]).status == .applied)
-        #expect(ledger.webhook(.deleteTeam, "M2", parameters: ["teamId": "3"]).reason
+        #expect(
+            ledger.webhook(.deleteTeam, "M2", parameters: ["teamId": "3"]).reason
                 == .notTeamLeader(contactID: "M2", programID: "3"))
     }
 
@@ -138,17 +149,21 @@ struct TeamRuleTests {
         #expect(ledger.webhook(.teamOperation, "M1", parameters: ["teamId": "3", "opId": "1"]).status == .applied)
         #expect(ledger.state.member("M1")?.tags.contains("Bonus") == true)
         #expect(ledger.webhook(.teamOperation, "L", parameters: ["teamId": "3", "opId": "1"]).status == .applied)
-        #expect(ledger.webhook(.teamOperation, "M2", parameters: ["teamId": "3", "opId": "1"]).reason
+        #expect(
+            ledger.webhook(.teamOperation, "M2", parameters: ["teamId": "3", "opId": "1"]).reason
                 == .notOnTeam(contactID: "M2", programID: "3"))
-        #expect(ledger.webhook(.teamOperation, "M1", parameters: ["teamId": "3", "opId": "9"]).reason
+        #expect(
+            ledger.webhook(.teamOperation, "M1", parameters: ["teamId": "3", "opId": "9"]).reason
                 == .unknownInteraction(programID: "3", id: "9"))
-        #expect(ledger.webhook(.teamOperation, "M1", parameters: ["teamId": "3"]).reason == .missingParameter(name: "opId"))
+        #expect(
+            ledger.webhook(.teamOperation, "M1", parameters: ["teamId": "3"]).reason == .missingParameter(name: "opId"))
     }
 
     @Test("member_added needs an existing team of that leader")
     func addToMissingTeam() {
         var ledger = ledger()
-        #expect(add("M1", to: &ledger, leader: "M2").reason
+        #expect(
+            add("M1", to: &ledger, leader: "M2").reason
                 == .teamNotFound(team: TeamKey(programID: "3", leaderContactID: "M2")))
     }
 }

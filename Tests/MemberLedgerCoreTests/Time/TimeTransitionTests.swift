@@ -10,16 +10,20 @@ struct TimeTransitionTests {
         for id in ["b", "a"] {
             ledger.genpass(id)
             ledger.record(
-                .orderCompleted(OrderCompleted(contactID: id, productID: "11", gateway: .stripe, amount: 1, currency: "EUR")))
+                .orderCompleted(
+                    OrderCompleted(contactID: id, productID: "11", gateway: .stripe, amount: 1, currency: "EUR")))
             ledger.webhook(.cancelSubscription, id, parameters: ["productId": "11"])
             ledger.webhook(.createCoupon, id, parameters: ["promoId": "5"])
         }
         let (_, transitions) = ledger.state.advanced(to: ledger.now.adding(days: 60))
         let couponExpiry = ledger.now.adding(days: 3)
         let periodEnd = Timestamp(rfc3339: "2026-04-01T09:00:00Z")!
-        #expect(transitions.map(\.effectiveAt) == [couponExpiry, couponExpiry, periodEnd, periodEnd, periodEnd, periodEnd])
-        #expect(transitions[2].effect == .subscriptionStatusChanged(
-            subscription: SubscriptionKey(contactID: "a", productID: "11"), from: .cancelled, to: .ended))
+        #expect(
+            transitions.map(\.effectiveAt) == [couponExpiry, couponExpiry, periodEnd, periodEnd, periodEnd, periodEnd])
+        #expect(
+            transitions[2].effect
+                == .subscriptionStatusChanged(
+                    subscription: SubscriptionKey(contactID: "a", productID: "11"), from: .cancelled, to: .ended))
     }
 
     @Test("advancing is idempotent and never goes back")
@@ -40,7 +44,8 @@ struct TimeTransitionTests {
         var ledger = Scenario(catalog: .sample)
         ledger.genpass("42")
         ledger.record(
-            .orderCompleted(OrderCompleted(contactID: "42", productID: "11", gateway: .stripe, amount: 1, currency: "EUR")))
+            .orderCompleted(
+                OrderCompleted(contactID: "42", productID: "11", gateway: .stripe, amount: 1, currency: "EUR")))
         ledger.webhook(.cancelSubscription, "42", parameters: ["productId": "11"])
         ledger.webhook(.createCoupon, "42", parameters: ["promoId": "5"])
         let target = ledger.now.adding(days: 40)

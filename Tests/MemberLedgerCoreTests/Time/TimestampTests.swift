@@ -23,8 +23,10 @@ struct TimestampTests {
 
     @Test(
         "impossible or malformed times are refused",
-        arguments: ["", "2026-02-30T00:00:00Z", "2025-02-29", "2026-13-01", "2026-01-01T24:00:00Z",
-                    "2026-01-01T10:00:00", "2026-01-01T10:00:00.Z", "2026-1-01", "yesterday", "2026-01-01T10:00:00Zjunk"])
+        arguments: [
+            "", "2026-02-30T00:00:00Z", "2025-02-29", "2026-13-01", "2026-01-01T24:00:00Z",
+            "2026-01-01T10:00:00", "2026-01-01T10:00:00.Z", "2026-1-01", "yesterday", "2026-01-01T10:00:00Zjunk",
+        ])
     func refuse(text: String) {
         #expect(Timestamp(rfc3339: text) == nil)
     }
