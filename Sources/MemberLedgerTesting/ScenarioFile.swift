@@ -4,28 +4,6 @@ import MemberLedgerCore
 /// A fixture scenario on disk: `NAME.jsonl` (one event a line), `NAME.digest` (the expected state digest)
 /// and `NAME.transcript.txt` (what every event did).
 public struct ScenarioFile: Sendable {
-    /// Why a scenario file could not be read.
-    public enum LoadError: Error, CustomStringConvertible {
-        /// The file could not be read.
-        case unreadable(path: String, reason: String)
-        /// A line is not an event.
-        case badLine(path: String, line: Int, EventDecodingError)
-        /// Sequence numbers must run 1, 2, 3, ... with no gap.
-        case seqGap(path: String, line: Int, expected: Int64, found: Int64)
-        /// Recorded time must not go back.
-        case timeWentBack(path: String, line: Int)
-
-        public var description: String {
-            switch self {
-            case .unreadable(let path, let reason): "\(path): cannot read: \(reason)"
-            case .badLine(let path, let line, let error): "\(path):\(line): \(error)"
-            case .seqGap(let path, let line, let expected, let found):
-                "\(path):\(line): seq \(found), expected \(expected)"
-            case .timeWentBack(let path, let line): "\(path):\(line): recorded time goes back"
-            }
-        }
-    }
-
     /// The `.jsonl` file.
     public var url: URL
     /// The events, in order.
@@ -41,30 +19,7 @@ public struct ScenarioFile: Sendable {
     /// Reads and checks a scenario file: every line an event, seq gapless from 1, time never going back.
     public init(url: URL) throws {
         self.url = url
-        let data: Data
-        do {
-            data = try Data(contentsOf: url)
-        } catch {
-            throw LoadError.unreadable(path: url.path, reason: "\(error.localizedDescription)")
-        }
-        var events: [Event] = []
-        for (index, line) in [UInt8](data).split(separator: UInt8(ascii: "\n")).enumerated() {
-            let event: Event
-            do {
-                event = try Event(jsonText: line)
-            } catch {
-                throw LoadError.badLine(path: url.path, line: index + 1, error)
-            }
-            let expected = Int64(events.count + 1)
-            guard event.seq == expected else {
-                throw LoadError.seqGap(path: url.path, line: index + 1, expected: expected, found: event.seq)
-            }
-            if let previous = events.last, event.recordedAt < previous.recordedAt {
-                throw LoadError.timeWentBack(path: url.path, line: index + 1)
-            }
-            events.append(event)
-        }
-        self.events = events
+        events = try EventLines.decode([UInt8](Data(contentsOf: url)))
     }
 
     /// Every `.jsonl` scenario in a folder, by name.

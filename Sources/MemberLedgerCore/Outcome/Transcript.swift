@@ -1,5 +1,3 @@
-import MemberLedgerCore
-
 /// A plain-text account of a replay, one block per event: what it was, its outcome, its effects, and the
 /// time transitions that fell due before it. Committed beside each fixture scenario so that a reviewer can
 /// read what every event did, and a test can notice any change.
