@@ -5,21 +5,13 @@
 extension Catalog {
     /// Parses and validates a catalog document.
     public init(jsonText: String) throws(CatalogError) {
-        let value: JSONValue
-        do {
-            value = try JSONParser.parse(jsonText)
-        } catch {
-            throw .invalidJSON(error)
-        }
-        try self.init(json: value)
+        try self.init(json: parseJSON(Array(jsonText.utf8), orThrow: CatalogError.invalidJSON))
     }
 
     /// Reads and validates a catalog from parsed JSON.
     public init(json: JSONValue) throws(CatalogError) {
-        do throws(ShapeError) {
-            try self.init(shapeOf: json, path: "")
-        } catch {
-            throw .shape(error)
+        self = try readShape(orThrow: CatalogError.shape) { () throws(ShapeError) in
+            try Catalog(shapeOf: json, path: "")
         }
         try validate()
     }

@@ -27,34 +27,31 @@ public enum EventDecodingError: Error, Sendable, Equatable, CustomStringConverti
 extension Event {
     /// Reads an event from one line of JSON.
     public init(jsonText: some Collection<UInt8>) throws(EventDecodingError) {
-        let value: JSONValue
-        do {
-            value = try JSONParser.parse(jsonText)
-        } catch {
-            throw .invalidJSON(error)
-        }
-        try self.init(json: value)
+        try self.init(json: parseJSON(jsonText, orThrow: EventDecodingError.invalidJSON))
     }
 
     /// Reads an event from parsed JSON.
     public init(json: JSONValue) throws(EventDecodingError) {
-        var reader = try shaped { () throws(ShapeError) in try ObjectReader(json, path: "") }
-        let version = try shaped { () throws(ShapeError) in try reader.int64("v") }
-        guard version == Int64(Event.currentVersion) else { throw .unsupportedVersion(version) }
-        let type = try shaped { () throws(ShapeError) in try reader.string("type") }
-        let event = try shaped { () throws(ShapeError) -> Event? in
+        let read = try readShape(orThrow: EventDecodingError.shape) {
+            () throws(ShapeError) -> (version: Int64, type: String, event: Event?) in
+            var reader = try ObjectReader(json, path: "")
+            let version = try reader.int64("v")
+            let type = try reader.string("type")
+            guard version == Int64(Event.currentVersion) else { return (version, type, nil) }
             let seq = try reader.int64("seq")
             let recordedAt = try reader.timestamp("at")
             let occurredAt = try reader.optionalTimestamp("occurredAt")
             let fingerprint = try reader.optionalString("fingerprint")
             guard let payload = try EventPayload(type: type, data: try reader.value("data"), path: "data") else {
-                return nil
+                return (version, type, nil)
             }
             try reader.finish()
-            return Event(
+            let event = Event(
                 seq: seq, recordedAt: recordedAt, occurredAt: occurredAt, fingerprint: fingerprint, payload: payload)
+            return (version, type, event)
         }
-        guard let event else { throw .unknownType(type) }
+        guard read.version == Int64(Event.currentVersion) else { throw .unsupportedVersion(read.version) }
+        guard let event = read.event else { throw .unknownType(read.type) }
         self = event
     }
 
@@ -74,11 +71,3 @@ extension Event {
     public var jsonLine: String { JSONWriter.string(json) }
 }
 
-/// Runs a shape-reading body, reporting its error as an event decoding error.
-private func shaped<T>(_ body: () throws(ShapeError) -> T) throws(EventDecodingError) -> T {
-    do throws(ShapeError) {
-        return try body()
-    } catch {
-        throw .shape(error)
-    }
-}
