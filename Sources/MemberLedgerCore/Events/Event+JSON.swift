@@ -70,4 +70,3 @@ extension Event {
     /// The event as one line of JSON (no newline).
     public var jsonLine: String { JSONWriter.string(json) }
 }
-
