@@ -1,0 +1,182 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// An open file, and the one place where each syscall loop (EINTR, partial reads and writes) is written.
+///
+/// Everything else in the journal calls these wrappers, never the raw syscalls, so the retry rules are
+/// in one place: EINTR is retried, a short write continues where it stopped, and a failed sync is
+/// reported, never retried (a second fsync can "succeed" after the kernel dropped the dirty pages).
+public struct FileDescriptor: Sendable, Hashable {
+    /// The descriptor number.
+    public let rawValue: Int32
+    /// The path it was opened with, for error messages.
+    public let path: String
+
+    /// Opens a file (`O_CLOEXEC` added); new files get `permissions` (0600 by default).
+    public static func open(_ path: String, _ flags: Int32, permissions: mode_t = 0o600) throws(SystemError)
+        -> FileDescriptor
+    {
+        let fd = try retryingOnInterrupt("open", path) { systemOpen(path, flags | O_CLOEXEC, permissions) }
+        return FileDescriptor(rawValue: fd, path: path)
+    }
+
+    /// Opens a directory for fsync.
+    public static func openDirectory(_ path: String) throws(SystemError) -> FileDescriptor {
+        try open(path, O_RDONLY | O_DIRECTORY)
+    }
+
+    /// Closes the descriptor (errors on close are not actionable and are ignored).
+    public func close() {
+        _ = systemClose(rawValue)
+    }
+
+    /// Writes every byte, continuing after short writes and EINTR.
+    public func writeAll(_ bytes: UnsafeRawBufferPointer) throws(SystemError) {
+        var offset = 0
+        while offset < bytes.count {
+            let written = try Self.retryingOnInterrupt("write", path) {
+                systemWrite(rawValue, bytes.baseAddress! + offset, bytes.count - offset)
+            }
+            offset += written
+        }
+    }
+
+    /// Writes every byte of an array.
+    public func writeAll(_ bytes: [UInt8]) throws(SystemError) {
+        let failure: SystemError? = bytes.withUnsafeBytes { buffer in
+            do throws(SystemError) {
+                try writeAll(buffer)
+                return nil
+            } catch {
+                return error
+            }
+        }
+        if let failure { throw failure }
+    }
+
+    /// Reads up to `count` bytes at `offset`; fewer only at end of file.
+    public func read(count: Int, at offset: Int64) throws(SystemError) -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: count)
+        var filled = 0
+        while filled < count {
+            let got = try Self.retryingOnInterrupt("pread", path) {
+                bytes.withUnsafeMutableBytes { buffer in
+                    pread(rawValue, buffer.baseAddress! + filled, count - filled, off_t(offset) + off_t(filled))
+                }
+            }
+            if got == 0 { break }
+            filled += got
+        }
+        bytes.removeLast(count - filled)
+        return bytes
+    }
+
+    /// Makes written data durable: `fdatasync` on Linux, `F_FULLFSYNC` on Darwin (plain fsync there does
+    /// not reach the platter). Never retried on failure.
+    public func sync() throws(SystemError) {
+        #if canImport(Darwin)
+            let result = fcntl(rawValue, F_FULLFSYNC)
+            if result == -1 { throw SystemError(operation: "fcntl(F_FULLFSYNC)", subject: path, code: errno) }
+        #else
+            let result = fdatasync(rawValue)
+            if result == -1 { throw SystemError(operation: "fdatasync", subject: path, code: errno) }
+        #endif
+    }
+
+    /// Makes a directory's entries durable (after create, rename or unlink in it).
+    public func syncDirectory() throws(SystemError) {
+        if fsync(rawValue) == -1 { throw SystemError(operation: "fsync", subject: path, code: errno) }
+    }
+
+    /// The file's size in bytes.
+    public func size() throws(SystemError) -> Int64 {
+        var info = stat()
+        if fstat(rawValue, &info) == -1 { throw SystemError(operation: "fstat", subject: path, code: errno) }
+        return Int64(info.st_size)
+    }
+
+    /// Cuts the file to `length` bytes.
+    public func truncate(to length: Int64) throws(SystemError) {
+        _ = try Self.retryingOnInterrupt("ftruncate", path) { ftruncate(rawValue, off_t(length)) }
+    }
+
+    /// Takes an exclusive advisory lock without waiting; false when another holder has it.
+    public func tryLockExclusive() throws(SystemError) -> Bool {
+        while true {
+            if flock(rawValue, LOCK_EX | LOCK_NB) == 0 { return true }
+            switch errno {
+            case EINTR: continue
+            case EWOULDBLOCK: return false
+            case let code: throw SystemError(operation: "flock", subject: path, code: code)
+            }
+        }
+    }
+
+    /// Runs a syscall until it is not interrupted; -1 with any other errno throws.
+    static func retryingOnInterrupt<Result: BinaryInteger>(
+        _ operation: String, _ subject: String, _ call: () -> Result
+    ) throws(SystemError) -> Result {
+        while true {
+            let result = call()
+            if result != -1 { return result }
+            if errno != EINTR { throw SystemError(operation: operation, subject: subject, code: errno) }
+        }
+    }
+}
+
+/// File-system operations on paths, through the same error type.
+public enum FileSystem {
+    /// Creates a directory (0700 by default) unless it exists.
+    public static func makeDirectory(_ path: String, permissions: mode_t = 0o700) throws(SystemError) {
+        if mkdir(path, permissions) == -1 && errno != EEXIST {
+            throw SystemError(operation: "mkdir", subject: path, code: errno)
+        }
+    }
+
+    /// Renames atomically within one file system.
+    public static func rename(_ from: String, to: String) throws(SystemError) {
+        if systemRename(from, to) == -1 {
+            throw SystemError(operation: "rename", subject: "\(from) → \(to)", code: errno)
+        }
+    }
+
+    /// Removes a file; a missing file is not an error.
+    public static func remove(_ path: String) throws(SystemError) {
+        if unlink(path) == -1 && errno != ENOENT { throw SystemError(operation: "unlink", subject: path, code: errno) }
+    }
+
+    /// Whether a path exists.
+    public static func exists(_ path: String) -> Bool {
+        access(path, F_OK) == 0
+    }
+
+    /// The names in a directory, sorted by bytes (never in the order the file system returns them).
+    public static func contents(of path: String) throws(SystemError) -> [String] {
+        guard let directory = opendir(path) else { throw SystemError(operation: "opendir", subject: path, code: errno) }
+        defer { closedir(directory) }
+        var names: [String] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    }
+
+    /// Reads a whole small file.
+    public static func readFile(_ path: String) throws(SystemError) -> [UInt8] {
+        let file = try FileDescriptor.open(path, O_RDONLY)
+        defer { file.close() }
+        return try file.read(count: Int(try file.size()), at: 0)
+    }
+}
+
+// The module's own names shadow these libc functions; these aliases reach them on Linux and Darwin.
+private func systemOpen(_ path: String, _ flags: Int32, _ mode: mode_t) -> Int32 { open(path, flags, mode) }
+private func systemWrite(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int { write(fd, buffer, count) }
+private func systemClose(_ fd: Int32) -> Int32 { close(fd) }
+private func systemRename(_ from: String, _ to: String) -> Int32 { rename(from, to) }

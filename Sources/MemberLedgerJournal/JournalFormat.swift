@@ -1,0 +1,183 @@
+import MemberLedgerCore
+
+/// Version 1 of the journal's line format, specified byte by byte in `Docs/journal-format.md`.
+///
+/// The first line is the header, every other line one record:
+///
+///     {"format":"memberledger-journal","version":1,"journalId":"…","createdAt":"…","hash":"H"}
+///     {"v":1,"seq":1,"at":"…","type":"…",…,"data":{…},"prev":"P","hash":"H"}
+///
+/// A record is the event's own JSON (see `Docs/events.md`) with `prev` and `hash` added as its last two
+/// keys. `hash` is the lowercase hex SHA-256 of the exact stored bytes of the line before `"hash":"`,
+/// which include `prev`, the previous record's hash (the header's for seq 1): the hash covers what is
+/// stored, never a re-encoding, and each record seals the whole history before it.
+public enum JournalFormat {
+    /// The header's format name.
+    public static let formatName = "memberledger-journal"
+    /// The format version this code writes and reads.
+    public static let version = 1
+
+    static let headerStart = Array(#"{"format":"memberledger-journal","#.utf8)
+    static let recordStart = Array(#"{"v":1,"seq":"#.utf8)
+    static let prevKey = Array(#""prev":""#.utf8)
+    static let hashKey = Array(#""hash":""#.utf8)
+    /// `"hash":"` + 64 hex digits + `"}`.
+    static let hashPartLength = 8 + 64 + 2
+    /// `"prev":"` + 64 hex digits + `",`.
+    static let prevPartLength = 8 + 64 + 2
+
+    /// The header line (with its newline) of a new journal.
+    public static func headerLine(journalID: String, createdAt: Timestamp) -> [UInt8] {
+        var body = Array(#"{"format":"memberledger-journal","version":1,"journalId":"#.utf8)
+        JSONWriter.appendString(journalID, into: &body)
+        body += Array(#","createdAt":"#.utf8)
+        JSONWriter.appendString(createdAt.rfc3339, into: &body)
+        body.append(UInt8(ascii: ","))
+        return seal(body).line
+    }
+
+    /// The record line (with its newline) of an event following the record whose hash is `previousHash`.
+    public static func recordLine(_ event: Event, previousHash: String) -> (line: [UInt8], hash: String) {
+        var body = JSONWriter.bytes(event.json)
+        precondition(body.last == UInt8(ascii: "}"), "an event encodes as a JSON object")
+        body.removeLast()
+        body.append(UInt8(ascii: ","))
+        body += prevKey
+        body += Array(previousHash.utf8)
+        body += Array(#"","#.utf8)
+        return seal(body)
+    }
+
+    /// Appends `"hash":"SHA-256(body)"}` and a newline to a body that ends with a comma.
+    private static func seal(_ body: [UInt8]) -> (line: [UInt8], hash: String) {
+        let hash = Hex.encode(SHA256.hash(body))
+        var line = body
+        line.reserveCapacity(body.count + hashPartLength + 1)
+        line += hashKey
+        line += Array(hash.utf8)
+        line += Array("\"}\n".utf8)
+        return (line, hash)
+    }
+}
+
+/// One line of the journal read back and checked against its own hash: the header or a record.
+struct JournalLine {
+    enum Kind {
+        case header(journalID: String, createdAt: Timestamp)
+        case record(seq: Int64, recordedAt: Timestamp, previousHash: String)
+    }
+
+    var kind: Kind
+    /// The line's own hash, as stored (and verified, unless reading skipped verification).
+    var hash: String
+
+    /// Why a line is not a valid line of the format.
+    enum Defect: Error, Equatable, CustomStringConvertible {
+        case incomplete
+        case malformed(String)
+        case hashMismatch
+
+        var description: String {
+            switch self {
+            case .incomplete: "incomplete line (no newline)"
+            case .malformed(let why): "malformed line: \(why)"
+            case .hashMismatch: "hash does not match the line's bytes"
+            }
+        }
+    }
+
+    /// Reads one line (without its newline), checking the hash when `verify` is set.
+    init(_ line: UnsafeRawBufferPointer, verify: Bool) throws(Defect) {
+        let count = line.count
+        guard count > JournalFormat.hashPartLength + 2,
+            line[count - 2] == UInt8(ascii: "\""), line[count - 1] == UInt8(ascii: "}"),
+            line[count - JournalFormat.hashPartLength - 1] == UInt8(ascii: ",")
+        else { throw .malformed("does not end with \"hash\":\"…\"}") }
+        let hashKeyStart = count - JournalFormat.hashPartLength
+        guard Self.matches(line, at: hashKeyStart, JournalFormat.hashKey) else {
+            throw .malformed("does not end with \"hash\":\"…\"}")
+        }
+        let hashBytes = UnsafeRawBufferPointer(rebasing: line[(hashKeyStart + 8)..<(hashKeyStart + 72)])
+        guard let hash = Self.hex(hashBytes) else { throw .malformed("hash is not 64 lowercase hex digits") }
+        if verify {
+            let digest = SHA256.hash(UnsafeRawBufferPointer(rebasing: line[0..<hashKeyStart]))
+            guard Hex.encode(digest) == hash else { throw .hashMismatch }
+        }
+        self.hash = hash
+        if Self.matches(line, at: 0, JournalFormat.recordStart) {
+            kind = try Self.record(line, hashKeyStart: hashKeyStart)
+        } else if Self.matches(line, at: 0, JournalFormat.headerStart) {
+            kind = try Self.header(line)
+        } else {
+            throw .malformed("neither a header nor a record")
+        }
+    }
+
+    private static func record(_ line: UnsafeRawBufferPointer, hashKeyStart: Int) throws(Defect) -> Kind {
+        let prevStart = hashKeyStart - JournalFormat.prevPartLength
+        guard prevStart > JournalFormat.recordStart.count, matches(line, at: prevStart, JournalFormat.prevKey),
+            line[prevStart - 1] == UInt8(ascii: ","), line[hashKeyStart - 2] == UInt8(ascii: "\""),
+            let previous = hex(UnsafeRawBufferPointer(rebasing: line[(prevStart + 8)..<(prevStart + 72)]))
+        else { throw .malformed("no \"prev\" before \"hash\"") }
+        var index = JournalFormat.recordStart.count
+        var seq: Int64 = 0
+        while index < line.count, line[index] >= UInt8(ascii: "0"), line[index] <= UInt8(ascii: "9"),
+            seq < Int64.max / 10
+        {
+            seq = seq * 10 + Int64(line[index] - UInt8(ascii: "0"))
+            index += 1
+        }
+        let atKey = Array(#","at":""#.utf8)
+        guard seq > 0, matches(line, at: index, atKey), index + atKey.count + 28 <= line.count else {
+            throw .malformed("no seq and recorded time at the start")
+        }
+        let atStart = index + atKey.count
+        let atText = String(decoding: UnsafeRawBufferPointer(rebasing: line[atStart..<(atStart + 27)]), as: UTF8.self)
+        guard line[atStart + 27] == UInt8(ascii: "\""), let recordedAt = Timestamp(rfc3339: atText) else {
+            throw .malformed("recorded time is not RFC 3339")
+        }
+        return .record(seq: seq, recordedAt: recordedAt, previousHash: previous)
+    }
+
+    private static func header(_ line: UnsafeRawBufferPointer) throws(Defect) -> Kind {
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(line)
+        } catch {
+            throw .malformed("header is not JSON: \(error)")
+        }
+        guard value["format"]?.stringValue == JournalFormat.formatName else { throw .malformed("not a journal header") }
+        guard value["version"]?.intValue == JournalFormat.version else {
+            throw .malformed(
+                "journal version \(value["version"].map { JSONWriter.string($0) } ?? "?") is not supported")
+        }
+        guard let id = value["journalId"]?.stringValue, let created = value["createdAt"]?.stringValue,
+            let createdAt = Timestamp(rfc3339: created)
+        else { throw .malformed("header lacks journalId or createdAt") }
+        return .header(journalID: id, createdAt: createdAt)
+    }
+
+    /// The event of a record line: the line without `"prev"` and `"hash"`, closed again.
+    static func event(of line: UnsafeRawBufferPointer) throws(EventDecodingError) -> Event {
+        let end = line.count - JournalFormat.hashPartLength - JournalFormat.prevPartLength - 1
+        var bytes = [UInt8](UnsafeRawBufferPointer(rebasing: line[0..<end]))
+        bytes.append(UInt8(ascii: "}"))
+        return try Event(jsonText: bytes)
+    }
+
+    private static func matches(_ line: UnsafeRawBufferPointer, at offset: Int, _ expected: [UInt8]) -> Bool {
+        guard offset >= 0, offset + expected.count <= line.count else { return false }
+        for (index, byte) in expected.enumerated() where line[offset + index] != byte { return false }
+        return true
+    }
+
+    private static func hex(_ bytes: UnsafeRawBufferPointer) -> String? {
+        for byte in bytes {
+            guard
+                (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
+                    || (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "f"))
+            else { return nil }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}

@@ -1,0 +1,98 @@
+import MemberLedgerCore
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Reads a journal without the writer's lock: readers never block the writer and never see a partial
+/// record, because they stop at the first line that is incomplete or does not check out.
+public struct JournalReader: Sendable {
+    /// The data folder read.
+    public let folder: DataFolder
+
+    /// A reader of a data folder's journal.
+    public init(folder: DataFolder) {
+        self.folder = folder
+    }
+
+    /// Reads the whole journal and says whether it is intact: header, every hash, the chain, seq without
+    /// gaps. Throws only when the file cannot be opened or read.
+    public func verify() throws(JournalError) -> JournalScan {
+        let file = try open()
+        defer { file.close() }
+        return try Self.scan(file, verify: true)
+    }
+
+    /// Where to start reading in the middle of a journal: after a record known to be good.
+    public struct Position: Sendable, Equatable {
+        /// The journal's id.
+        public var journalID: String
+        /// The record read last.
+        public var head: JournalHead
+        /// The byte offset just after it.
+        public var offset: Int64
+    }
+
+    /// Calls `body` with every good event in order, from seq 1 or after `position`, stopping at the first
+    /// damage or when `body` returns false. `body` also gets the position after the event. Returns the
+    /// scan of what was read.
+    @discardableResult
+    public func forEachEvent(
+        verify: Bool, after position: Position? = nil, _ body: (Event, Position) throws -> Bool
+    ) throws -> JournalScan {
+        let file = try open()
+        defer { file.close() }
+        var scanner = JournalScanner(verify: verify)
+        if let position { scanner.resume(journalID: position.journalID, after: position.head, offset: position.offset) }
+        try LineReader(file: file).forEachLine(from: position?.offset ?? 0) { line, lineOffset, complete in
+            guard let parsed = scanner.consume(line, at: lineOffset, complete: complete) else {
+                return scanner.wantsMore
+            }
+            guard case .record = parsed.kind, scanner.isClean else { return true }
+            let event = try JournalLine.event(of: line)
+            let after = Position(journalID: scanner.journalID!, head: scanner.head, offset: scanner.goodLength)
+            return try body(event, after)
+        }
+        return scanner.finish()
+    }
+
+    func open() throws(JournalError) -> FileDescriptor {
+        guard FileSystem.exists(folder.journal) else { throw .noJournal(path: folder.journal) }
+        do {
+            return try FileDescriptor.open(folder.journal, O_RDONLY)
+        } catch {
+            throw .io(error)
+        }
+    }
+
+    /// Classifies a journal held in memory exactly as opening its file would (for tests and tools).
+    public static func scan(bytes: [UInt8], verify: Bool = true) -> JournalScan {
+        do {
+            return try scan(LineReader(bytes: bytes), verify: verify)
+        } catch {
+            preconditionFailure("reading memory cannot fail: \(error)")
+        }
+    }
+
+    /// Scans a whole journal file from its first byte.
+    static func scan(_ file: FileDescriptor, verify: Bool) throws(JournalError) -> JournalScan {
+        try scan(LineReader(file: file), verify: verify)
+    }
+
+    private static func scan(_ reader: LineReader, verify: Bool) throws(JournalError) -> JournalScan {
+        var scanner = JournalScanner(verify: verify)
+        do {
+            try reader.forEachLine { line, offset, complete in
+                scanner.consume(line, at: offset, complete: complete)
+                return scanner.wantsMore
+            }
+        } catch let error as SystemError {
+            throw .io(error)
+        } catch {
+            preconditionFailure("unexpected \(error)")
+        }
+        return scanner.finish()
+    }
+}

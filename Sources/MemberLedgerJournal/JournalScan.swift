@@ -1,0 +1,137 @@
+import MemberLedgerCore
+
+/// The last good record of a journal: what an auditor writes down as `SEQ:HASH`.
+public struct JournalHead: Sendable, Equatable, CustomStringConvertible {
+    /// Its sequence number (0 for a journal with only its header).
+    public var seq: Int64
+    /// Its hash (the header's hash when seq is 0).
+    public var hash: String
+    /// Its recorded time (the journal's creation time when seq is 0).
+    public var recordedAt: Timestamp
+
+    public var description: String { "\(seq):\(hash)" }
+}
+
+/// What is wrong with a journal, and where.
+public enum JournalDamage: Sendable, Equatable, CustomStringConvertible {
+    /// The end of the file is an interrupted write: an incomplete line, or bad lines with no valid record
+    /// after them. Recovery moves those bytes to quarantine and truncates the journal.
+    case tornTail(offset: Int64, reason: String)
+    /// A bad record with valid records after it, a broken hash chain or a gap in seq. Nothing is
+    /// repaired automatically; the journal reads up to `seq - 1` and refuses to open for writing.
+    case corrupt(seq: Int64, offset: Int64, reason: String)
+
+    /// The byte offset where the damage starts.
+    public var offset: Int64 {
+        switch self {
+        case .tornTail(let offset, _), .corrupt(_, let offset, _): offset
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .tornTail(let offset, let reason): "torn tail at byte \(offset): \(reason)"
+        case .corrupt(let seq, let offset, let reason): "corrupt at seq \(seq), byte \(offset): \(reason)"
+        }
+    }
+}
+
+/// What reading a journal from its first byte found: the header, the last good record, how many bytes
+/// are good, and the damage after them, if any.
+public struct JournalScan: Sendable, Equatable {
+    /// The journal's id from its header (nil when the header itself is damaged).
+    public var journalID: String?
+    /// The last good record.
+    public var head: JournalHead
+    /// Bytes from the start up to and including the last good line.
+    public var goodLength: Int64
+    /// The damage after `goodLength`, or nil when the whole file is good.
+    public var damage: JournalDamage?
+}
+
+/// Classifies a journal line by line, as the file is read once from the start.
+///
+/// Rules: every line must be complete and match its own hash; records must continue the chain (seq one
+/// more, `prev` the previous hash, time not going back). A line that cannot be read starts a suspect
+/// region: if any later line is a valid line of the format, the file is corrupt there; if none is, the
+/// region is a torn tail. A valid line that breaks the chain is corruption wherever it is.
+struct JournalScanner {
+    private(set) var journalID: String?
+    private(set) var head = JournalHead(seq: 0, hash: "", recordedAt: Timestamp(microseconds: 0))
+    private(set) var goodLength: Int64 = 0
+    private var suspect: (offset: Int64, reason: String)?
+    private(set) var corruption: JournalDamage?
+    private let verify: Bool
+
+    init(verify: Bool) {
+        self.verify = verify
+    }
+
+    /// Continues a scan in the middle of a journal, after a record known to be good (a snapshot's).
+    mutating func resume(journalID: String, after head: JournalHead, offset: Int64) {
+        self.journalID = journalID
+        self.head = head
+        goodLength = offset
+    }
+
+    /// Whether reading on can still change the verdict.
+    var wantsMore: Bool { corruption == nil }
+
+    /// Whether lines so far are all good (records can be replayed).
+    var isClean: Bool { suspect == nil && corruption == nil }
+
+    /// Feeds the next line (without its newline); `complete` is false for a last line with no newline.
+    /// Returns the parsed line when it extends the good part of the journal.
+    @discardableResult
+    mutating func consume(_ line: UnsafeRawBufferPointer, at offset: Int64, complete: Bool) -> JournalLine? {
+        guard corruption == nil else { return nil }
+        if let suspect {
+            if complete, (try? JournalLine(line, verify: true)) != nil {
+                corruption = .corrupt(
+                    seq: head.seq + 1, offset: suspect.offset,
+                    reason: "\(suspect.reason), and valid records follow it")
+            }
+            return nil
+        }
+        let parsed: JournalLine
+        do throws(JournalLine.Defect) {
+            guard complete else { throw .incomplete }
+            parsed = try JournalLine(line, verify: verify)
+        } catch {
+            suspect = (offset, journalID == nil ? "header: \(error)" : "record \(head.seq + 1): \(error)")
+            return nil
+        }
+        switch (parsed.kind, journalID) {
+        case (.header(let id, let createdAt), nil):
+            journalID = id
+            head = JournalHead(seq: 0, hash: parsed.hash, recordedAt: createdAt)
+        case (.header, _?):
+            corruption = .corrupt(seq: head.seq + 1, offset: offset, reason: "a second header")
+            return nil
+        case (.record, nil):
+            corruption = .corrupt(seq: 0, offset: offset, reason: "records without a header")
+            return nil
+        case (.record(let seq, let recordedAt, let previous), _?):
+            if let problem = chainProblem(seq: seq, recordedAt: recordedAt, previous: previous) {
+                corruption = .corrupt(seq: head.seq + 1, offset: offset, reason: problem)
+                return nil
+            }
+            head = JournalHead(seq: seq, hash: parsed.hash, recordedAt: recordedAt)
+        }
+        goodLength = offset + Int64(line.count) + 1
+        return parsed
+    }
+
+    private func chainProblem(seq: Int64, recordedAt: Timestamp, previous: String) -> String? {
+        if seq != head.seq + 1 { return "seq \(seq) follows \(head.seq) (a gap or a repeat)" }
+        if previous != head.hash { return "prev does not match the hash of record \(head.seq) (broken chain)" }
+        if recordedAt < head.recordedAt { return "recorded time goes back" }
+        return nil
+    }
+
+    /// The verdict once the whole file was read.
+    func finish() -> JournalScan {
+        let damage = corruption ?? suspect.map { JournalDamage.tornTail(offset: $0.offset, reason: $0.reason) }
+        return JournalScan(journalID: journalID, head: head, goodLength: goodLength, damage: damage)
+    }
+}

@@ -1,0 +1,253 @@
+import Foundation
+import MemberLedgerCore
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// The single writer of a data folder's journal.
+///
+/// Opening takes the folder's advisory lock (a second writer is refused, naming the holder's pid),
+/// recovers a torn tail into quarantine, and refuses a journal damaged before its tail unless asked to
+/// force a repair. `append` returns only once the record is durable. Concurrent appends are coalesced:
+/// whoever finds no flush in progress writes every pending record with one `write` and one
+/// `fdatasync` (group commit) while the others wait. A failed write or sync poisons the writer: every
+/// later append throws, and only reopening (which runs recovery) clears it.
+///
+/// Thread safety: all mutable state is guarded by `condition` (hence `@unchecked Sendable`).
+public final class JournalWriter: @unchecked Sendable {
+    /// How to treat damage found on opening.
+    public enum Repair: Sendable {
+        /// Quarantine a torn tail; refuse corruption before it.
+        case tornTailOnly
+        /// Also quarantine everything from the first corrupt record on (`memberledger repair --force`).
+        case force
+    }
+
+    /// The data folder.
+    public let folder: DataFolder
+    /// The journal's id, from its header.
+    public let journalID: String
+    /// What recovery moved to quarantine when the writer opened, if anything.
+    public let recovered: QuarantineRecord?
+
+    private let file: FileDescriptor
+    private let lockFile: FileDescriptor
+    private let storage: any JournalStorage
+    private let clock: @Sendable () -> Timestamp
+    private let condition = NSCondition()
+
+    // Guarded by `condition`.
+    private var head: JournalHead
+    private var pending: [UInt8] = []
+    private var pendingLastSeq: Int64 = 0
+    private var durableSeq: Int64
+    private var flushing = false
+    private var failure: JournalError?
+    private var statistics = Statistics()
+
+    /// Counters for the metrics endpoint and the benchmarks.
+    public struct Statistics: Sendable, Equatable {
+        /// Records made durable.
+        public var records: Int64 = 0
+        /// Write + sync rounds (each covers a batch).
+        public var syncs: Int64 = 0
+        /// The largest batch so far.
+        public var largestBatch: Int64 = 0
+    }
+
+    /// Opens (creating if needed) the data folder's journal for writing.
+    public init(
+        folder: DataFolder, storage: any JournalStorage = SystemStorage(),
+        clock: @escaping @Sendable () -> Timestamp = SystemClock.now, repair: Repair = .tornTailOnly,
+        newJournalID: String? = nil
+    ) throws(JournalError) {
+        self.folder = folder
+        self.storage = storage
+        self.clock = clock
+        do {
+            try folder.create()
+        } catch {
+            throw .io(error)
+        }
+        lockFile = try Self.takeLock(folder)
+        var opened: FileDescriptor?
+        do {
+            let file = try Self.openJournal(folder, clock: clock, newJournalID: newJournalID)
+            opened = file
+            let (scan, quarantined) = try Self.recover(
+                file, folder: folder, repair: repair, clock: clock, newJournalID: newJournalID)
+            guard let journalID = scan.journalID else { preconditionFailure("recovery leaves a header") }
+            self.file = file
+            self.journalID = journalID
+            self.head = scan.head
+            self.durableSeq = scan.head.seq
+            self.recovered = quarantined
+        } catch {
+            opened?.close()
+            lockFile.close()
+            throw error
+        }
+    }
+
+    deinit {
+        file.close()
+        lockFile.close()
+    }
+
+    /// The last record appended (durable once `append` has returned for it).
+    public var lastRecord: JournalHead {
+        condition.lock()
+        defer { condition.unlock() }
+        return head
+    }
+
+    /// Counters since the writer opened.
+    public var counters: Statistics {
+        condition.lock()
+        defer { condition.unlock() }
+        return statistics
+    }
+
+    /// Appends one event and returns it as recorded, once it is durable.
+    @discardableResult
+    public func append(_ draft: EventDraft) throws(JournalError) -> Event {
+        try append(draft) { _ in () }.event
+    }
+
+    /// Appends one event; `onStamp` runs with the stamped event before it is written, in seq order with
+    /// every other append (the server applies the event to its live state there). Returns once durable.
+    public func append<Result>(
+        _ draft: EventDraft, onStamp: (Event) -> Result
+    ) throws(JournalError) -> (event: Event, result: Result) {
+        condition.lock()
+        defer { condition.unlock() }
+        if let failure { throw failure }
+        let now = clock()
+        let event = draft.stamped(seq: head.seq + 1, at: max(now, head.recordedAt))
+        let result = onStamp(event)
+        let (line, hash) = JournalFormat.recordLine(event, previousHash: head.hash)
+        head = JournalHead(seq: event.seq, hash: hash, recordedAt: event.recordedAt)
+        pending += line
+        pendingLastSeq = event.seq
+        try waitUntilDurable(event.seq)
+        return (event, result)
+    }
+
+    /// Called with the lock held; returns with it held once `seq` is durable.
+    private func waitUntilDurable(_ seq: Int64) throws(JournalError) {
+        while durableSeq < seq {
+            if let failure { throw failure }
+            if flushing {
+                condition.wait()
+                continue
+            }
+            flushing = true
+            let batch = pending
+            let batchLast = pendingLastSeq
+            let batchRecords = batchLast - durableSeq
+            pending.removeAll(keepingCapacity: true)
+            condition.unlock()
+            var error: SystemError?
+            do throws(SystemError) {
+                try storage.write(batch, to: file)
+                try storage.sync(file)
+            } catch let caught {
+                error = caught
+            }
+            condition.lock()
+            flushing = false
+            if let error {
+                failure = .poisoned(error)
+            } else {
+                durableSeq = batchLast
+                statistics.records += batchRecords
+                statistics.syncs += 1
+                statistics.largestBatch = max(statistics.largestBatch, batchRecords)
+            }
+            condition.broadcast()
+        }
+    }
+
+    // MARK: - Opening
+
+    private static func takeLock(_ folder: DataFolder) throws(JournalError) -> FileDescriptor {
+        do {
+            let lock = try FileDescriptor.open(folder.lock, O_RDWR | O_CREAT)
+            guard try lock.tryLockExclusive() else {
+                let text = String(decoding: (try? lock.read(count: 32, at: 0)) ?? [], as: UTF8.self)
+                lock.close()
+                throw JournalError.locked(
+                    path: folder.lock, pid: Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)))
+            }
+            try lock.truncate(to: 0)
+            _ = try? FileDescriptor.retryingOnInterrupt("pwrite", folder.lock) {
+                Array("\(getpid())\n".utf8).withUnsafeBytes { pwrite(lock.rawValue, $0.baseAddress, $0.count, 0) }
+            }
+            return lock
+        } catch let error as JournalError {
+            throw error
+        } catch let error as SystemError {
+            throw .io(error)
+        } catch {
+            preconditionFailure("unexpected \(error)")
+        }
+    }
+
+    private static func openJournal(
+        _ folder: DataFolder, clock: () -> Timestamp, newJournalID: String?
+    ) throws(JournalError) -> FileDescriptor {
+        do {
+            let file = try FileDescriptor.open(folder.journal, O_RDWR | O_CREAT | O_APPEND)
+            if try file.size() == 0 {
+                try writeHeader(to: file, folder: folder, clock: clock, journalID: newJournalID)
+            }
+            return file
+        } catch {
+            throw .io(error)
+        }
+    }
+
+    /// Writes a new header: a random 128-bit journal id (unless one is given, for test vectors).
+    private static func writeHeader(
+        to file: FileDescriptor, folder: DataFolder, clock: () -> Timestamp, journalID: String?
+    ) throws(SystemError) {
+        var generator = SystemRandomNumberGenerator()
+        let id = journalID ?? Hex.encode((0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) })
+        try file.writeAll(JournalFormat.headerLine(journalID: id, createdAt: clock()))
+        try file.sync()
+        let directory = try FileDescriptor.openDirectory(folder.path)
+        defer { directory.close() }
+        try directory.syncDirectory()
+    }
+
+    /// Scans the journal; quarantines a torn tail (or, when forced, everything from corruption on).
+    private static func recover(
+        _ file: FileDescriptor, folder: DataFolder, repair: Repair, clock: () -> Timestamp, newJournalID: String?
+    ) throws(JournalError) -> (JournalScan, QuarantineRecord?) {
+        let scan = try JournalReader.scan(file, verify: true)
+        guard let damage = scan.damage else { return (scan, nil) }
+        if case .corrupt = damage, repair != .force { throw .corrupt(damage) }
+        do {
+            let record = try QuarantineRecord.quarantine(
+                file, from: damage.offset, reason: "\(damage)", folder: folder, at: clock())
+            try file.truncate(to: damage.offset)
+            try file.sync()
+            let directory = try FileDescriptor.openDirectory(folder.path)
+            defer { directory.close() }
+            try directory.syncDirectory()
+            if damage.offset == 0 {
+                try writeHeader(to: file, folder: folder, clock: clock, journalID: newJournalID)
+            }
+            return (try JournalReader.scan(file, verify: true), record)
+        } catch let error as SystemError {
+            throw .io(error)
+        } catch let error as JournalError {
+            throw error
+        } catch {
+            preconditionFailure("unexpected \(error)")
+        }
+    }
+}

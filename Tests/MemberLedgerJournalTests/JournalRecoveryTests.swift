@@ -1,0 +1,243 @@
+import Foundation
+import MemberLedgerCore
+import MemberLedgerJournal
+import MemberLedgerTesting
+import Testing
+
+/// A small journal written for the damage sweeps: its bytes and where each line ends.
+struct SmallJournal {
+    let bytes: [UInt8]
+    /// Offsets just past each line's newline (header first).
+    let lineEnds: [Int]
+    let events: [Event]
+
+    static func make(records: Int = 4) throws -> SmallJournal {
+        let temp = TemporaryFolder()
+        let folder = DataFolder(path: temp.appending("data"))
+        let writer = try JournalWriter(folder: folder, clock: SteppingClock().now)
+        let events = try (0..<records).map { try writer.append(draft("c\($0)", tags: ["Gold", "ünï"])) }
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: folder.journal)))
+        let ends = bytes.indices.filter { bytes[$0] == UInt8(ascii: "\n") }.map { $0 + 1 }
+        return SmallJournal(bytes: bytes, lineEnds: ends, events: events)
+    }
+
+    /// The index of the line that holds byte `offset`.
+    func line(of offset: Int) -> Int { lineEnds.firstIndex { offset < $0 }! }
+    func lineStart(_ index: Int) -> Int { index == 0 ? 0 : lineEnds[index - 1] }
+}
+
+@Suite("Journal recovery: torn tails, corruption, fail-stop")
+struct JournalRecoveryTests {
+    static let journal = try! SmallJournal.make()
+
+    @Test("truncation at every byte is a torn tail cut back to the last whole line, never corruption")
+    func everyTruncation() {
+        let journal = Self.journal
+        for cut in 0...journal.bytes.count {
+            let scan = JournalReader.scan(bytes: Array(journal.bytes[..<cut]))
+            let wholeLines = journal.lineEnds.filter { $0 <= cut }
+            let goodLength = wholeLines.last ?? 0
+            #expect(scan.goodLength == Int64(goodLength), "cut \(cut)")
+            #expect(scan.head.seq == Int64(max(0, wholeLines.count - 1)), "cut \(cut)")
+            if cut == goodLength {
+                #expect(scan.damage == nil, "cut \(cut)")
+            } else {
+                #expect(
+                    scan.damage == .tornTail(offset: Int64(goodLength), reason: scan.damage?.reason ?? ""), "cut \(cut)"
+                )
+            }
+        }
+    }
+
+    @Test("a flip of any bit is detected: torn when only the last line is hit, corrupt otherwise")
+    func everyBitFlip() {
+        let journal = Self.journal
+        let lastLine = journal.lineEnds.count - 1
+        var torn = 0
+        var corrupt = 0
+        for offset in journal.bytes.indices {
+            for bit in 0..<8 {
+                var bytes = journal.bytes
+                bytes[offset] ^= 1 << bit
+                let scan = JournalReader.scan(bytes: bytes)
+                let line = journal.line(of: offset)
+                // A broken newline joins its line with the next one.
+                let lastHit = journal.bytes[offset] == UInt8(ascii: "\n") ? line + 1 : line
+                guard let damage = scan.damage else {
+                    Issue.record("flip of bit \(bit) at byte \(offset) went unnoticed")
+                    continue
+                }
+                #expect(damage.offset == Int64(journal.lineStart(line)), "byte \(offset) bit \(bit)")
+                switch damage {
+                case .tornTail:
+                    torn += 1
+                    #expect(lastHit >= lastLine, "byte \(offset) bit \(bit) called torn")
+                case .corrupt:
+                    corrupt += 1
+                    #expect(lastHit < lastLine, "byte \(offset) bit \(bit) called corrupt")
+                }
+            }
+        }
+        #expect(torn + corrupt == journal.bytes.count * 8)
+    }
+
+    @Test("opening repairs a torn tail: quarantined bytes + what remains = the original file")
+    func repairTornTail() throws {
+        let journal = Self.journal
+        let cuts = stride(from: journal.lineEnds[0] + 1, to: journal.bytes.count, by: 37).filter {
+            !journal.lineEnds.contains($0)
+        }
+        for cut in cuts + [journal.bytes.count - 1] {
+            let temp = TemporaryFolder()
+            let folder = DataFolder(path: temp.appending("data"))
+            try FileManager.default.createDirectory(atPath: folder.path, withIntermediateDirectories: true)
+            try Data(journal.bytes[..<cut]).write(to: URL(fileURLWithPath: folder.journal))
+            let writer = try JournalWriter(folder: folder)
+            let record = try #require(writer.recovered)
+            let remaining = try Data(contentsOf: URL(fileURLWithPath: folder.journal))
+            let quarantined = try Data(contentsOf: URL(fileURLWithPath: record.path))
+            #expect([UInt8](remaining + quarantined) == Array(journal.bytes[..<cut]), "cut \(cut)")
+            let manifest = try String(
+                contentsOfFile: record.path.replacingOccurrences(of: ".bin", with: ".json"), encoding: .utf8)
+            #expect(manifest.contains("\"offset\":\(record.offset)"))
+            #expect(writer.lastRecord.seq == Int64(journal.lineEnds.filter { $0 <= cut }.count - 1))
+            // The repaired journal takes new records and verifies.
+            try writer.append(draft("after-repair"))
+            #expect(try JournalReader(folder: folder).verify().damage == nil)
+        }
+    }
+
+    @Test("corruption before the tail refuses writing, reads up to it, and a forced repair quarantines from it")
+    func refuseCorruption() throws {
+        let journal = Self.journal
+        let temp = TemporaryFolder()
+        let folder = DataFolder(path: temp.appending("data"))
+        try FileManager.default.createDirectory(atPath: folder.path, withIntermediateDirectories: true)
+        var bytes = journal.bytes
+        let target = journal.lineStart(2) + 20  // inside record 2
+        bytes[target] ^= 0x01
+        try Data(bytes).write(to: URL(fileURLWithPath: folder.journal))
+        let expected = JournalDamage.corrupt(seq: 2, offset: Int64(journal.lineStart(2)), reason: "")
+        #expect {
+            try JournalWriter(folder: folder)
+        } throws: { error in
+            guard case .corrupt(let damage) = error as? JournalError else { return false }
+            return damage.offset == expected.offset && "\(damage)".contains("corrupt at seq 2")
+        }
+        var read: [Int64] = []
+        let scan = try JournalReader(folder: folder).forEachEvent(verify: true) { event, _ in
+            read.append(event.seq)
+            return true
+        }
+        #expect(read == [1])
+        #expect(scan.head.seq == 1)
+        let repaired = try JournalWriter(folder: folder, repair: .force)
+        #expect(repaired.lastRecord.seq == 1)
+        #expect(repaired.recovered?.offset == Int64(journal.lineStart(2)))
+        #expect(try JournalReader(folder: folder).verify().damage == nil)
+    }
+
+    @Test("a seq gap or broken chain in otherwise valid records is corruption, even at the end")
+    func chainBreaks() throws {
+        let journal = Self.journal
+        // Drop record 2 entirely: record 3 is valid by itself but does not follow record 1.
+        let withoutTwo = Array(journal.bytes[..<journal.lineStart(2)]) + Array(journal.bytes[journal.lineEnds[2]...])
+        guard case .corrupt(let seq, _, let reason) = JournalReader.scan(bytes: withoutTwo).damage else {
+            Issue.record("a missing record was not corruption")
+            return
+        }
+        #expect(seq == 2)
+        #expect(reason.contains("gap"))
+        // Duplicate the last record.
+        let repeated = journal.bytes + Array(journal.bytes[journal.lineStart(4)...])
+        #expect(JournalReader.scan(bytes: repeated).damage?.offset == Int64(journal.bytes.count))
+    }
+
+    @Test("trailing zeros or garbage after the last record are a torn tail")
+    func trailingGarbage() {
+        let journal = Self.journal
+        for tail in [[UInt8](repeating: 0, count: 4096), Array("garbage\nmore garbage\n{\"v\":1}\n".utf8)] {
+            let scan = JournalReader.scan(bytes: journal.bytes + tail)
+            #expect(scan.damage == .tornTail(offset: Int64(journal.bytes.count), reason: scan.damage?.reason ?? ""))
+            #expect(scan.head.seq == 4)
+        }
+    }
+}
+
+/// Storage that fails on a chosen call, the way a disk does.
+final class FailingStorage: JournalStorage, @unchecked Sendable {
+    enum Fault { case syncFails, shortWriteThenEIO, noSpace }
+    private let lock = NSLock()
+    private var writes = 0
+    private let failAt: Int
+    private let fault: Fault
+
+    init(_ fault: Fault, atWrite: Int) {
+        self.fault = fault
+        failAt = atWrite
+    }
+
+    func write(_ bytes: [UInt8], to file: FileDescriptor) throws(SystemError) {
+        lock.lock()
+        writes += 1
+        let failing = writes == failAt
+        lock.unlock()
+        guard failing else { return try file.writeAll(bytes) }
+        switch fault {
+        case .syncFails: try file.writeAll(bytes)
+        case .shortWriteThenEIO:
+            try file.writeAll(Array(bytes.prefix(bytes.count / 2)))
+            throw SystemError(operation: "write", subject: file.path, code: EIO)
+        case .noSpace: throw SystemError(operation: "write", subject: file.path, code: ENOSPC)
+        }
+    }
+
+    func sync(_ file: FileDescriptor) throws(SystemError) {
+        lock.lock()
+        let failing = writes == failAt && fault == .syncFails
+        lock.unlock()
+        if failing { throw SystemError(operation: "fdatasync", subject: file.path, code: EIO) }
+        try file.sync()
+    }
+}
+
+@Suite("Journal fail-stop")
+struct JournalFailStopTests {
+    @Test(
+        "a failed write or sync poisons the writer; reopening recovers every acknowledged record",
+        arguments: [FailingStorage.Fault.syncFails, .shortWriteThenEIO, .noSpace])
+    func poisoned(fault: FailingStorage.Fault) throws {
+        let temp = TemporaryFolder()
+        let folder = DataFolder(path: temp.appending("data"))
+        var acknowledged: [Event] = []
+        do {
+            let writer = try JournalWriter(folder: folder, storage: FailingStorage(fault, atWrite: 4))
+            for index in 0..<3 { acknowledged.append(try writer.append(draft("c\(index)"))) }
+            #expect(throws: JournalError.self) { try writer.append(draft("fails")) }
+            #expect {
+                try writer.append(draft("after"))
+            } throws: { error in
+                guard case .poisoned = error as? JournalError else { return false }
+                return true
+            }
+        }
+        let reopened = try JournalWriter(folder: folder)
+        var read: [Event] = []
+        try JournalReader(folder: folder).forEachEvent(verify: true) { event, _ in
+            read.append(event)
+            return true
+        }
+        #expect(Array(read.prefix(3)) == acknowledged)
+        #expect(try JournalReader(folder: folder).verify().damage == nil)
+        try reopened.append(draft("fresh"))
+        #expect(try JournalReader(folder: folder).verify().damage == nil)
+    }
+}
+
+extension JournalDamage {
+    var reason: String {
+        switch self {
+        case .tornTail(_, let reason), .corrupt(_, _, let reason): reason
+        }
+    }
+}
