@@ -36,11 +36,12 @@ public struct JournalReader: Sendable {
     }
 
     /// Calls `body` with every good event in order, from seq 1 or after `position`, stopping at the first
-    /// damage or when `body` returns false. `body` also gets the position after the event. Returns the
-    /// scan of what was read.
+    /// damage or when `body` returns false. `body` also gets the byte offset where the event's line starts
+    /// and the position after it. Returns the scan of what was read.
     @discardableResult
     public func forEachEvent(
-        verify: Bool, after position: Position? = nil, _ body: (Event, Position) throws -> Bool
+        verify: Bool, after position: Position? = nil,
+        _ body: (_ event: Event, _ recordOffset: Int64, _ after: Position) throws -> Bool
     ) throws -> JournalScan {
         let file = try open()
         defer { file.close() }
@@ -53,7 +54,7 @@ public struct JournalReader: Sendable {
             guard case .record = parsed.kind, scanner.isClean else { return true }
             let event = try JournalLine.event(of: line)
             let after = Position(journalID: scanner.journalID!, head: scanner.head, offset: scanner.goodLength)
-            return try body(event, after)
+            return try body(event, lineOffset, after)
         }
         return scanner.finish()
     }

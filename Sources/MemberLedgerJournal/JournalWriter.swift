@@ -125,15 +125,31 @@ public final class JournalWriter: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         if let failure { throw failure }
-        let now = clock()
-        let event = draft.stamped(seq: head.seq + 1, at: max(now, head.recordedAt))
+        let event = draft.stamped(seq: head.seq + 1, at: max(clock(), head.recordedAt))
         let result = onStamp(event)
+        enqueue(event)
+        try waitUntilDurable(event.seq)
+        return (event, result)
+    }
+
+    /// Appends an event recorded elsewhere (moving an exported journal, building test journals) as it is;
+    /// its seq must be the next one and its time must not go back. Returns once durable.
+    public func append(recorded event: Event) throws(JournalError) {
+        condition.lock()
+        defer { condition.unlock() }
+        if let failure { throw failure }
+        precondition(event.seq == head.seq + 1, "recorded event \(event.seq) does not follow \(head.seq)")
+        precondition(event.recordedAt >= head.recordedAt, "recorded event \(event.seq) goes back in time")
+        enqueue(event)
+        try waitUntilDurable(event.seq)
+    }
+
+    /// Called with the lock held: chains and queues the record for the next flush.
+    private func enqueue(_ event: Event) {
         let (line, hash) = JournalFormat.recordLine(event, previousHash: head.hash)
         head = JournalHead(seq: event.seq, hash: hash, recordedAt: event.recordedAt)
         pending += line
         pendingLastSeq = event.seq
-        try waitUntilDurable(event.seq)
-        return (event, result)
     }
 
     /// Called with the lock held; returns with it held once `seq` is durable.

@@ -125,7 +125,7 @@ struct JournalRecoveryTests {
             return damage.offset == expected.offset && "\(damage)".contains("corrupt at seq 2")
         }
         var read: [Int64] = []
-        let scan = try JournalReader(folder: folder).forEachEvent(verify: true) { event, _ in
+        let scan = try JournalReader(folder: folder).forEachEvent(verify: true) { event, _, _ in
             read.append(event.seq)
             return true
         }
@@ -223,7 +223,7 @@ struct JournalFailStopTests {
         }
         let reopened = try JournalWriter(folder: folder)
         var read: [Event] = []
-        try JournalReader(folder: folder).forEachEvent(verify: true) { event, _ in
+        try JournalReader(folder: folder).forEachEvent(verify: true) { event, _, _ in
             read.append(event)
             return true
         }

@@ -48,7 +48,7 @@ struct JournalWriterTests {
         for index in 0..<5 { appended.append(try writer.append(draft("c\(index)"))) }
         #expect(appended.map(\.seq) == [1, 2, 3, 4, 5])
         var read: [Event] = []
-        let scan = try JournalReader(folder: folder).forEachEvent(verify: true) { event, _ in
+        let scan = try JournalReader(folder: folder).forEachEvent(verify: true) { event, _, _ in
             read.append(event)
             return true
         }

@@ -84,3 +84,30 @@ struct DigestTests {
         #expect(original.state.digest == fromRebuilt.state.digest)
     }
 }
+
+@Suite("Canonical decoding")
+struct CanonicalDecodingTests {
+    @Test("every fixture state at every seq decodes back to itself")
+    func roundTrip() throws {
+        for scenario in try ScenarioFile.all(in: ScenarioFile.fixturesFolder()) {
+            var state = LedgerState()
+            for event in scenario.events {
+                state.apply(event)
+                let decoded = try LedgerState(canonicalBytes: state.canonicalBytes)
+                #expect(decoded == state, "\(scenario.name) seq \(event.seq)")
+                #expect(decoded.digest == state.digest)
+            }
+        }
+    }
+
+    @Test("truncated or altered bytes are refused, never misread")
+    func damaged() {
+        var ledger = Scenario(catalog: .sample)
+        ledger.genpass("42", tags: ["a"])
+        let bytes = ledger.state.canonicalBytes
+        for cut in stride(from: 0, to: bytes.count, by: 3) {
+            #expect(throws: CanonicalDecoder.Failure.self) { try LedgerState(canonicalBytes: Array(bytes[..<cut])) }
+        }
+        #expect(throws: CanonicalDecoder.Failure.self) { try LedgerState(canonicalBytes: bytes + [0]) }
+    }
+}

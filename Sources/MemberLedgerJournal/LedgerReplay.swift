@@ -1,0 +1,136 @@
+import MemberLedgerCore
+
+/// Rebuilds the state at any point of a journal: from the newest usable snapshot at or before the target,
+/// then the records after it, streaming (memory grows with the state, not the journal).
+public struct LedgerReplay: Sendable {
+    /// Which point in history.
+    public enum Target: Sendable, Equatable {
+        /// After the last good record.
+        case end
+        /// After the record with this seq.
+        case seq(Int64)
+        /// As of an instant: every record up to it, then time advanced to it.
+        case time(Timestamp)
+    }
+
+    /// What a replay produced.
+    public struct Result: Sendable {
+        /// The state at the target.
+        public var state: LedgerState
+        /// The last record applied (the header when none), and where the next record starts.
+        public var position: JournalReader.Position
+        /// Where the last applied record's line starts (what a snapshot of `state` records).
+        public var recordOffset: Int64
+        /// The snapshot replay started from, if any.
+        public var snapshotSeq: Int64?
+        /// Snapshots skipped, and why.
+        public var warnings: [String]
+        /// Damage where reading stopped, if the journal has any.
+        public var damage: JournalDamage?
+    }
+
+    /// The data folder.
+    public let folder: DataFolder
+
+    /// Replays a folder's journal.
+    public init(folder: DataFolder) {
+        self.folder = folder
+    }
+
+    /// The state at `target`. `verify` checks every record's hash as it is read; `useSnapshots: false`
+    /// starts from seq 1. `observe` sees each event applied and its outcome, in order.
+    public func state(
+        asOf target: Target = .end, verify: Bool = true, useSnapshots: Bool = true,
+        observe: ((Event, Outcome) -> Void)? = nil
+    ) throws -> Result {
+        var warnings: [String] = []
+        let reader = JournalReader(folder: folder)
+        var start: (snapshot: Snapshot, state: LedgerState, position: JournalReader.Position)?
+        if useSnapshots {
+            start = try newestUsableSnapshot(for: target, reader: reader, warnings: &warnings)
+        }
+        var state = start?.state ?? LedgerState()
+        var recordOffset = start?.snapshot.recordOffset ?? 0
+        var position = start?.position
+        let scan = try reader.forEachEvent(verify: verify, after: start?.position) { event, lineOffset, after in
+            switch target {
+            case .end: break
+            case .seq(let seq): if event.seq > seq { return false }
+            case .time(let instant): if event.recordedAt > instant { return false }
+            }
+            let outcome = state.apply(event)
+            observe?(event, outcome)
+            recordOffset = lineOffset
+            position = after
+            return true
+        }
+        if case .time(let instant) = target {
+            state.advance(to: instant)
+        }
+        let finalPosition =
+            position
+            ?? JournalReader.Position(journalID: scan.journalID ?? "", head: scan.head, offset: scan.goodLength)
+        return Result(
+            state: state, position: finalPosition, recordOffset: recordOffset, snapshotSeq: start?.snapshot.record.seq,
+            warnings: warnings, damage: scan.damage)
+    }
+
+    /// The newest snapshot at or before the target that belongs to this journal and this reducer version,
+    /// decoded; others are skipped with a warning.
+    private func newestUsableSnapshot(
+        for target: Target, reader: JournalReader, warnings: inout [String]
+    ) throws -> (Snapshot, LedgerState, JournalReader.Position)? {
+        let store = SnapshotStore(folder: folder)
+        for candidate in store.candidates() {
+            if case .seq(let seq) = target, candidate.seq > seq { continue }
+            do {
+                let snapshot = try Snapshot(fileBytes: FileSystem.readFile(candidate.path))
+                if case .time(let instant) = target, snapshot.record.recordedAt > instant { continue }
+                let position = try check(snapshot, against: reader)
+                let state = try LedgerState(canonicalBytes: snapshot.stateBytes)
+                guard state.lastSeq == snapshot.record.seq else {
+                    throw SnapshotProblem.mismatch(
+                        "state is at seq \(state.lastSeq), header says \(snapshot.record.seq)")
+                }
+                return (snapshot, state, position)
+            } catch {
+                warnings.append("skipped snapshot \(candidate.path): \(error)")
+            }
+        }
+        return nil
+    }
+
+    /// Checks that the journal has the snapshot's record, with the same hash, at the same offset.
+    private func check(_ snapshot: Snapshot, against reader: JournalReader) throws -> JournalReader.Position {
+        guard snapshot.reducerVersion == MemberLedgerCore.reducerVersion else {
+            throw SnapshotProblem.mismatch(
+                "made by reducer version \(snapshot.reducerVersion), this is \(MemberLedgerCore.reducerVersion)")
+        }
+        let file = try reader.open()
+        defer { file.close() }
+        var header: JournalLine?
+        var record: JournalLine?
+        var lineLength = 0
+        try LineReader(file: file).forEachLine { line, _, complete in
+            header = complete ? try? JournalLine(line, verify: true) : nil
+            return false
+        }
+        try LineReader(file: file).forEachLine(from: snapshot.recordOffset) { line, _, complete in
+            record = complete ? try? JournalLine(line, verify: true) : nil
+            lineLength = line.count
+            return false
+        }
+        guard case .header(let journalID, _)? = header?.kind, journalID == snapshot.journalID else {
+            throw SnapshotProblem.mismatch("belongs to journal \(snapshot.journalID)")
+        }
+        guard let record, case .record(let seq, _, _) = record.kind, seq == snapshot.record.seq,
+            record.hash == snapshot.record.hash
+        else {
+            throw SnapshotProblem.mismatch(
+                "the journal has no record \(snapshot.record.seq) with hash \(snapshot.record.hash) at byte \(snapshot.recordOffset)"
+            )
+        }
+        return JournalReader.Position(
+            journalID: journalID, head: snapshot.record, offset: snapshot.recordOffset + Int64(lineLength) + 1)
+    }
+}
