@@ -15,13 +15,14 @@ let package = Package(
         .target(name: "MemberLedgerJournal", dependencies: ["MemberLedgerCore"]),
         .target(name: "MemberLedgerTesting", dependencies: ["MemberLedgerCore"]),
         .executableTarget(name: "memberledger", dependencies: ["MemberLedgerCore", "MemberLedgerJournal"]),
+        .executableTarget(name: "memberledger-torture", dependencies: ["MemberLedgerCore", "MemberLedgerJournal"]),
         .testTarget(
             name: "MemberLedgerCoreTests",
             dependencies: ["MemberLedgerCore", "MemberLedgerTesting"]
         ),
         .testTarget(
             name: "MemberLedgerJournalTests",
-            dependencies: ["MemberLedgerCore", "MemberLedgerJournal", "MemberLedgerTesting"]
+            dependencies: ["MemberLedgerCore", "MemberLedgerJournal", "MemberLedgerTesting", "memberledger", "memberledger-torture"]
         ),
     ],
     swiftLanguageModes: [.v6]

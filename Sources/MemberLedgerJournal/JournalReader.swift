@@ -18,11 +18,28 @@ public struct JournalReader: Sendable {
     }
 
     /// Reads the whole journal and says whether it is intact: header, every hash, the chain, seq without
-    /// gaps. Throws only when the file cannot be opened or read.
+    /// gaps. An incomplete last line while a writer holds the lock is a record being written, not damage.
+    /// Throws only when the file cannot be opened or read.
     public func verify() throws(JournalError) -> JournalScan {
         let file = try open()
         defer { file.close() }
-        return try Self.scan(file, verify: true)
+        var scan = try Self.scan(file, verify: true)
+        if scan.damageIsIncompleteLastLine && writerIsActive {
+            scan.damage = nil
+            scan.damageIsIncompleteLastLine = false
+        }
+        return scan
+    }
+
+    /// Whether a writer holds the data folder's lock right now (probed with a shared lock, released at once).
+    public var writerIsActive: Bool {
+        guard let lock = try? FileDescriptor.open(folder.lock, O_RDONLY) else { return false }
+        defer { lock.close() }
+        if flock(lock.rawValue, LOCK_SH | LOCK_NB) == 0 {
+            flock(lock.rawValue, LOCK_UN)
+            return false
+        }
+        return errno == EWOULDBLOCK
     }
 
     /// Where to start reading in the middle of a journal: after a record known to be good.

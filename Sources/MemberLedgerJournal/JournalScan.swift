@@ -47,6 +47,9 @@ public struct JournalScan: Sendable, Equatable {
     public var goodLength: Int64
     /// The damage after `goodLength`, or nil when the whole file is good.
     public var damage: JournalDamage?
+    /// Whether the only damage is an incomplete last line: a crash mid-write, or a write still in flight
+    /// when a reader looked while the writer works.
+    public var damageIsIncompleteLastLine: Bool
 }
 
 /// Classifies a journal line by line, as the file is read once from the start.
@@ -59,7 +62,7 @@ struct JournalScanner {
     private(set) var journalID: String?
     private(set) var head = JournalHead(seq: 0, hash: "", recordedAt: Timestamp(microseconds: 0))
     private(set) var goodLength: Int64 = 0
-    private var suspect: (offset: Int64, reason: String)?
+    private var suspect: (offset: Int64, reason: String, incomplete: Bool)?
     private(set) var corruption: JournalDamage?
     private let verify: Bool
 
@@ -86,6 +89,7 @@ struct JournalScanner {
     mutating func consume(_ line: UnsafeRawBufferPointer, at offset: Int64, complete: Bool) -> JournalLine? {
         guard corruption == nil else { return nil }
         if let suspect {
+            self.suspect?.incomplete = false
             if complete, (try? JournalLine(line, verify: true)) != nil {
                 corruption = .corrupt(
                     seq: head.seq + 1, offset: suspect.offset,
@@ -98,7 +102,9 @@ struct JournalScanner {
             guard complete else { throw .incomplete }
             parsed = try JournalLine(line, verify: verify)
         } catch {
-            suspect = (offset, journalID == nil ? "header: \(error)" : "record \(head.seq + 1): \(error)")
+            suspect = (
+                offset, journalID == nil ? "header: \(error)" : "record \(head.seq + 1): \(error)", error == .incomplete
+            )
             return nil
         }
         switch (parsed.kind, journalID) {
@@ -132,6 +138,8 @@ struct JournalScanner {
     /// The verdict once the whole file was read.
     func finish() -> JournalScan {
         let damage = corruption ?? suspect.map { JournalDamage.tornTail(offset: $0.offset, reason: $0.reason) }
-        return JournalScan(journalID: journalID, head: head, goodLength: goodLength, damage: damage)
+        return JournalScan(
+            journalID: journalID, head: head, goodLength: goodLength, damage: damage,
+            damageIsIncompleteLastLine: corruption == nil && suspect?.incomplete == true)
     }
 }

@@ -1,27 +1,43 @@
 import Foundation
 import MemberLedgerCore
+import MemberLedgerJournal
 
-// The `memberledger` command. This first version replays event files, which is what developers and
-// auditors need while the journal and server are being built; every other verb says where it stands.
+// The `memberledger` command. This version covers what auditors and admins need around the journal:
+// verify, repair, snapshot, digest, and replay of event files. The webhook server comes next.
 
 let usage = """
-    usage: memberledger <verb> [arguments]
+    usage: memberledger <verb> [options]
 
     verbs:
-      replay FILE.jsonl [--transcript]   fold the events of a JSON Lines file from an empty ledger and print
-                                         the state digest (with --transcript, what every event did)
-      serve                              run the webhook server (not available yet: see README.md)
-      help                               show this text
+      verify [--data DIR] [--expect-head SEQ:HASH]
+                         check header, every hash, the chain and seq; exit 0 intact, 1 damaged, 2 cannot open
+      repair [--data DIR] [--force]
+                         quarantine a torn tail (with --force, everything from the first corrupt record on)
+      snapshot [--data DIR]
+                         write a snapshot of the current state
+      digest [--data DIR]
+                         print head seq, chain hash and state digest (what an auditor records)
+      replay FILE.jsonl [--transcript]
+                         fold the events of a JSON Lines file from an empty ledger and print the digest
+                         (with --transcript, what every event did)
+      serve              run the webhook server (not available yet: see README.md)
+      help               show this text
+
+    --data DIR defaults to ./ledger-data.
 
     """
 
-/// Exit codes after sysexits.h.
+/// Exit codes after sysexits.h (and 1 for a check that found damage).
 enum ExitCode: Int32 {
     case ok = 0
+    case checkFailed = 1
+    case cannotOpen = 2
     case usage = 64
     case badData = 65
     case noInput = 66
     case unavailable = 69
+    case ioError = 74
+    case tempFail = 75
 }
 
 func fail(_ message: String, _ code: ExitCode) -> Never {
@@ -29,13 +45,154 @@ func fail(_ message: String, _ code: ExitCode) -> Never {
     exit(code.rawValue)
 }
 
-func replay(_ arguments: [String]) -> Never {
-    let flags = arguments.filter { $0.hasPrefix("-") }
-    let paths = arguments.filter { !$0.hasPrefix("-") }
-    if let unknown = flags.first(where: { $0 != "--transcript" }) {
-        fail("replay: unknown option \(unknown) (did you mean --transcript?)\n\n\(usage)", .usage)
+/// A verb's arguments: `--name value` options, `--flag` switches, and positional words.
+struct Arguments {
+    var options: [String: String] = [:]
+    var switches: Set<String> = []
+    var positional: [String] = []
+
+    init(_ words: [String], verb: String, options allowedOptions: Set<String>, switches allowedSwitches: Set<String>) {
+        var index = 0
+        while index < words.count {
+            let word = words[index]
+            index += 1
+            if allowedOptions.contains(word) {
+                guard index < words.count else { fail("\(verb): \(word) needs a value\n\n\(usage)", .usage) }
+                options[word] = words[index]
+                index += 1
+            } else if allowedSwitches.contains(word) {
+                switches.insert(word)
+            } else if word.hasPrefix("-") {
+                let known = (allowedOptions.union(allowedSwitches)).sorted()
+                let hint = known.first { $0.hasPrefix(String(word.prefix(4))) }.map { " (did you mean \($0)?)" } ?? ""
+                fail("\(verb): unknown option \(word)\(hint)\n\n\(usage)", .usage)
+            } else {
+                positional.append(word)
+            }
+        }
     }
-    guard paths.count == 1, let path = paths.first else { fail("replay takes one FILE.jsonl\n\n\(usage)", .usage) }
+
+    var folder: DataFolder { DataFolder(path: options["--data"] ?? DataFolder.defaultPath) }
+}
+
+func verify(_ words: [String]) -> Never {
+    let arguments = Arguments(words, verb: "verify", options: ["--data", "--expect-head"], switches: [])
+    var expected: (seq: Int64, hash: String)?
+    if let text = arguments.options["--expect-head"] {
+        let parts = text.split(separator: ":", maxSplits: 1)
+        guard parts.count == 2, let seq = Int64(parts[0]), seq >= 0 else {
+            fail("verify: --expect-head takes SEQ:HASH, got \(text)", .usage)
+        }
+        expected = (seq, String(parts[1]))
+    }
+    let scan: JournalScan
+    do {
+        scan = try JournalReader(folder: arguments.folder).verify()
+    } catch {
+        fail("verify: \(error)", .cannotOpen)
+    }
+    if let damage = scan.damage {
+        print("damaged: \(damage)\nintact up to: \(scan.head)")
+        exit(ExitCode.checkFailed.rawValue)
+    }
+    if let expected {
+        var found: String?
+        if expected.seq == scan.head.seq {
+            found = scan.head.hash
+        } else if expected.seq < scan.head.seq {
+            found = try? recordHash(seq: expected.seq, in: arguments.folder)
+        }
+        guard found == expected.hash else {
+            print("head check failed: record \(expected.seq) has hash \(found ?? "(none)"), expected \(expected.hash)")
+            exit(ExitCode.checkFailed.rawValue)
+        }
+    }
+    print("intact: \(scan.head.seq) records, head \(scan.head)")
+    exit(ExitCode.ok.rawValue)
+}
+
+/// The hash of record `seq`, read from the journal.
+func recordHash(seq: Int64, in folder: DataFolder) throws -> String? {
+    var hash: String?
+    try JournalReader(folder: folder).forEachEvent(verify: true) { event, _, after in
+        if event.seq == seq { hash = after.head.hash }
+        return event.seq < seq
+    }
+    return hash
+}
+
+func repair(_ words: [String]) -> Never {
+    let arguments = Arguments(words, verb: "repair", options: ["--data"], switches: ["--force"])
+    guard FileSystem.exists(arguments.folder.journal) else {
+        fail("repair: no journal at \(arguments.folder.journal)", .noInput)
+    }
+    do {
+        let writer = try JournalWriter(
+            folder: arguments.folder, repair: arguments.switches.contains("--force") ? .force : .tornTailOnly)
+        if let record = writer.recovered {
+            print("repaired: \(record)")
+        } else {
+            print("nothing to repair")
+        }
+        print("head: \(writer.lastRecord)")
+        exit(ExitCode.ok.rawValue)
+    } catch .corrupt(let damage) {
+        print("not repaired: \(damage)\nrun `memberledger repair --force` to quarantine everything from there on")
+        exit(ExitCode.checkFailed.rawValue)
+    } catch .locked(let path, let pid) {
+        fail("repair: \(JournalError.locked(path: path, pid: pid))", .tempFail)
+    } catch {
+        fail("repair: \(error)", .ioError)
+    }
+}
+
+func replayFolder(_ folder: DataFolder) -> LedgerReplay.Result {
+    guard FileSystem.exists(folder.journal) else { fail("no journal at \(folder.journal)", .noInput) }
+    do {
+        let result = try LedgerReplay(folder: folder).state()
+        for warning in result.warnings {
+            FileHandle.standardError.write(Data("memberledger: warning: \(warning)\n".utf8))
+        }
+        if let damage = result.damage {
+            FileHandle.standardError.write(
+                Data(
+                    "memberledger: warning: journal damaged, state is up to \(result.position.head.seq): \(damage)\n"
+                        .utf8))
+        }
+        return result
+    } catch {
+        fail("\(error)", .ioError)
+    }
+}
+
+func snapshot(_ words: [String]) -> Never {
+    let arguments = Arguments(words, verb: "snapshot", options: ["--data"], switches: [])
+    let result = replayFolder(arguments.folder)
+    guard result.state.lastSeq > 0 else { fail("snapshot: the journal has no records yet", .badData) }
+    do {
+        let path = try SnapshotStore(folder: arguments.folder).write(
+            result.state, at: result.position, recordOffset: result.recordOffset)
+        print("snapshot at seq \(result.state.lastSeq): \(path)\nstate digest: \(result.state.digest)")
+        exit(ExitCode.ok.rawValue)
+    } catch {
+        fail("snapshot: \(error)", .ioError)
+    }
+}
+
+func digest(_ words: [String]) -> Never {
+    let arguments = Arguments(words, verb: "digest", options: ["--data"], switches: [])
+    let result = replayFolder(arguments.folder)
+    print(
+        "head seq: \(result.position.head.seq)\nchain hash: \(result.position.head.hash)\nstate digest: \(result.state.digest)"
+    )
+    exit(ExitCode.ok.rawValue)
+}
+
+func replay(_ words: [String]) -> Never {
+    let arguments = Arguments(words, verb: "replay", options: [], switches: ["--transcript"])
+    guard arguments.positional.count == 1, let path = arguments.positional.first else {
+        fail("replay takes one FILE.jsonl\n\n\(usage)", .usage)
+    }
     guard let data = FileManager.default.contents(atPath: path) else { fail("cannot read \(path)", .noInput) }
     let events: [Event]
     do {
@@ -44,7 +201,7 @@ func replay(_ arguments: [String]) -> Never {
         fail("\(path): \(error)", .badData)
     }
     let (state, outcomes) = LedgerState().replaying(events)
-    if flags.contains("--transcript") {
+    if arguments.switches.contains("--transcript") {
         print(Transcript.render(events: events, outcomes: outcomes, finalState: state), terminator: "")
     } else {
         print("events: \(events.count)\nhead seq: \(state.lastSeq)\nstate digest: \(state.digest)")
@@ -52,14 +209,18 @@ func replay(_ arguments: [String]) -> Never {
     exit(ExitCode.ok.rawValue)
 }
 
-let arguments = Array(CommandLine.arguments.dropFirst())
-switch arguments.first {
-case "replay":
-    replay(Array(arguments.dropFirst()))
+let words = Array(CommandLine.arguments.dropFirst())
+let rest = Array(words.dropFirst())
+switch words.first {
+case "verify": verify(rest)
+case "repair": repair(rest)
+case "snapshot": snapshot(rest)
+case "digest": digest(rest)
+case "replay": replay(rest)
 case "serve":
-    fail("the webhook server is not built yet (it needs the journal first); see README.md", .unavailable)
-case "help", "--help", "-h", nil:
-    print(usage, terminator: "")
-case let verb?:
-    fail("unknown verb \(verb)\n\n\(usage)", .usage)
+    fail(
+        "the webhook server is not built yet (the journal is ready, the HTTP server is next); see README.md",
+        .unavailable)
+case "help", "--help", "-h", nil: print(usage, terminator: "")
+case let verb?: fail("unknown verb \(verb)\n\n\(usage)", .usage)
 }

@@ -2,6 +2,7 @@ import Foundation
 import MemberLedgerCore
 import MemberLedgerJournal
 import MemberLedgerTesting
+import Synchronization
 import Testing
 
 /// A clock that starts at a fixed instant and ticks one millisecond per reading.
@@ -97,6 +98,30 @@ struct JournalWriterTests {
         let scan = try JournalReader(folder: folder).verify()
         #expect(scan.damage == nil)
         #expect(scan.head.seq == Int64(appenders * perAppender))
+    }
+
+    @Test("a reader running beside the writer never sees damage or a partial record")
+    func readerBesideWriter() async throws {
+        let temp = TemporaryFolder()
+        let folder = DataFolder(path: temp.appending("data"))
+        let writer = try JournalWriter(folder: folder)
+        let done = Mutex(false)
+        let appending = Task.detached {
+            for index in 0..<600 { _ = try? writer.append(draft("c\(index)")) }
+            done.withLock { $0 = true }
+        }
+        var scans = 0
+        var lastSeq: Int64 = 0
+        while !done.withLock({ $0 }) {
+            let scan = try JournalReader(folder: folder).verify()
+            #expect(scan.damage == nil)
+            #expect(scan.head.seq >= lastSeq)
+            lastSeq = scan.head.seq
+            scans += 1
+        }
+        await appending.value
+        #expect(scans > 0)
+        #expect(try JournalReader(folder: folder).verify().head.seq == 600)
     }
 
     @Test("a second writer is refused with the holder's pid")

@@ -1,0 +1,90 @@
+import Foundation
+import MemberLedgerJournal
+import MemberLedgerTesting
+import Testing
+
+/// The journal verbs of the built `memberledger` binary: output and exit codes.
+@Suite("memberledger verify, repair, snapshot, digest")
+struct JournalCommandTests {
+    struct Run {
+        var status: Int32
+        var output: String
+        var error: String
+    }
+
+    static func memberledger(_ arguments: [String], in directory: String) throws -> Run {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try #require(BuiltProduct.path("memberledger")))
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        let output = Pipe()
+        let error = Pipe()
+        process.standardOutput = output
+        process.standardError = error
+        try process.run()
+        let out = output.fileHandleForReading.readDataToEndOfFile()
+        let err = error.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(
+            status: process.terminationStatus, output: String(decoding: out, as: UTF8.self),
+            error: String(decoding: err, as: UTF8.self))
+    }
+
+    static let vectors = ScenarioFile.fixturesFolder().deletingLastPathComponent()
+        .appendingPathComponent("journals/three-records.jsonl")
+    static let head = "3:8e84f622409a4e96c789b5966ebce692e20517b0051e8c7006af62ddcbffc34c"
+
+    /// A folder holding a copy of the test-vector journal in `ledger-data/`.
+    static func vectorFolder() throws -> TemporaryFolder {
+        let temp = TemporaryFolder()
+        try FileManager.default.createDirectory(
+            atPath: temp.appending("ledger-data"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: vectors.path, toPath: temp.appending("ledger-data/journal.jsonl"))
+        return temp
+    }
+
+    @Test("verify: 0 intact, 1 damaged with seq and offset, 2 cannot open; --expect-head proves a head")
+    func verify() throws {
+        let temp = try Self.vectorFolder()
+        let intact = try Self.memberledger(["verify"], in: temp.path)
+        #expect(intact.status == 0)
+        #expect(intact.output == "intact: 3 records, head \(Self.head)\n")
+        #expect(try Self.memberledger(["verify", "--expect-head", Self.head], in: temp.path).status == 0)
+        let rewritten = try Self.memberledger(
+            ["verify", "--expect-head", "2:" + String(repeating: "0", count: 64)], in: temp.path)
+        #expect(rewritten.status == 1)
+        #expect(rewritten.output.contains("head check failed: record 2"))
+        #expect(try Self.memberledger(["verify", "--data", "missing"], in: temp.path).status == 2)
+        let usage = try Self.memberledger(["verify", "--expect"], in: temp.path)
+        #expect(usage.status == 64)
+        #expect(usage.error.contains("did you mean --expect-head?"))
+
+        var bytes = [UInt8](try Data(contentsOf: Self.vectors))
+        let secondLine = bytes.firstIndex(of: UInt8(ascii: "\n"))! + 1
+        bytes[secondLine + 40] ^= 0x01
+        try Data(bytes).write(to: URL(fileURLWithPath: temp.appending("ledger-data/journal.jsonl")))
+        let damaged = try Self.memberledger(["verify"], in: temp.path)
+        #expect(damaged.status == 1)
+        #expect(damaged.output.contains("corrupt at seq 1, byte \(secondLine)"))
+        let refused = try Self.memberledger(["repair"], in: temp.path)
+        #expect(refused.status == 1)
+        #expect(refused.output.contains("repair --force"))
+        let forced = try Self.memberledger(["repair", "--force"], in: temp.path)
+        #expect(forced.status == 0)
+        #expect(forced.output.contains("repaired: moved"))
+        #expect(try Self.memberledger(["verify"], in: temp.path).output.hasPrefix("intact: 0 records"))
+    }
+
+    @Test("digest and snapshot agree, and a snapshot is used by the next replay")
+    func digestAndSnapshot() throws {
+        let temp = try Self.vectorFolder()
+        let digest = try Self.memberledger(["digest"], in: temp.path)
+        #expect(digest.status == 0)
+        #expect(digest.output.hasPrefix("head seq: 3\nchain hash: 8e84f622"))
+        let snapshot = try Self.memberledger(["snapshot"], in: temp.path)
+        #expect(snapshot.status == 0)
+        let stateDigest = try #require(digest.output.split(separator: "\n").last)
+        #expect(snapshot.output.contains(String(stateDigest)))
+        #expect(try Self.memberledger(["digest"], in: temp.path).output == digest.output)
+    }
+}
