@@ -16,6 +16,11 @@ public struct Catalog: Sendable, Hashable {
     /// The dedup window when a catalog does not set one.
     public static let defaultDedupWindowSeconds: Int64 = 60
 
+    /// The longest dedup window a catalog may set: 30 days.
+    public static let maximumDedupWindowSeconds: Int64 = 30 * 86_400
+    /// The longest a promo's coupons may stay valid: 100 years, as for billing periods.
+    public static let maximumValidDays = 36_600
+
     /// The catalog of a fresh ledger: nothing configured, default dedup window.
     public static let empty = Catalog()
 
@@ -47,22 +52,25 @@ public struct Catalog: Sendable, Hashable {
         try Self.requireUnique(teamPrograms.map(\.id), kind: "team program")
         try Self.requireUnique(products.map(\.id), kind: "product")
         try Self.requireUnique(promos.map(\.id), kind: "promo")
-        if dedupWindowSeconds < 0 {
-            throw Self.invalid("dedupWindowSeconds", "must be 0 or more seconds")
+        if !(0...Self.maximumDedupWindowSeconds).contains(dedupWindowSeconds) {
+            throw Self.invalid(
+                "dedupWindowSeconds", "must be from 0 to \(Self.maximumDedupWindowSeconds) seconds (30 days)")
         }
         for (index, operation) in customOperations.enumerated() {
-            try validate(operation, at: "customOperations[\(index)]")
+            try validate(operation, at: "customOperations[\(index)]", isInteraction: false)
         }
         for (index, program) in teamPrograms.enumerated() {
             let path = "teamPrograms[\(index)]"
             if program.seats < 0 { throw Self.invalid("\(path).seats", "must be 0 or more") }
             try Self.requireUnique(program.interactions.map(\.id), kind: "interaction of team program \(program.id)")
             for (interactionIndex, interaction) in program.interactions.enumerated() {
-                try validate(interaction, at: "\(path).interactions[\(interactionIndex)]")
+                try validate(interaction, at: "\(path).interactions[\(interactionIndex)]", isInteraction: true)
             }
         }
         for (index, promo) in promos.enumerated() {
-            if promo.validDays < 1 { throw Self.invalid("promos[\(index)].validDays", "must be 1 or more days") }
+            if !(1...Self.maximumValidDays).contains(promo.validDays) {
+                throw Self.invalid("promos[\(index)].validDays", "must be from 1 to \(Self.maximumValidDays) days")
+            }
             if !(1...100).contains(promo.percentOff) {
                 throw Self.invalid("promos[\(index)].percentOff", "must be from 1 to 100")
             }
@@ -70,7 +78,9 @@ public struct Catalog: Sendable, Hashable {
         }
     }
 
-    private func validate(_ operation: CustomOperation, at path: String) throws(CatalogError) {
+    /// Checks an operation's actions and its `then`. An interaction's id lives in its program's own
+    /// namespace, so only a custom operation's id can close a loop of `then`.
+    private func validate(_ operation: CustomOperation, at path: String, isInteraction: Bool) throws(CatalogError) {
         for (index, action) in operation.actions.enumerated() {
             let actionPath = "\(path).actions[\(index)]"
             switch action {
@@ -99,7 +109,7 @@ public struct Catalog: Sendable, Hashable {
         guard customOperation(next) != nil else {
             throw .unknownReference(path: "\(path).then", kind: "custom operation", id: next)
         }
-        var chain = [operation.id]
+        var chain = isInteraction ? [] : [operation.id]
         var current = next
         while true {
             if let loopStart = chain.firstIndex(of: current) {

@@ -10,6 +10,8 @@ extension LedgerState {
     public mutating func apply(_ event: Event) -> Outcome {
         precondition(event.seq == lastSeq + 1, "event seq \(event.seq) does not follow \(lastSeq)")
         precondition(event.recordedAt >= lastRecordedAt, "event \(event.seq) was recorded before event \(lastSeq)")
+        precondition(
+            event.recordedAt >= clock, "event \(event.seq) was recorded before the instant the state was advanced to")
         let transitions = advance(to: event.recordedAt)
         lastSeq = event.seq
         lastRecordedAt = event.recordedAt
@@ -134,6 +136,7 @@ extension Transaction {
             throw .invalidCatalog(error)
         }
         guard catalog != state.catalog else { return }
+        // Not in the undo log: nothing can be rejected after this line, so it is never rolled back.
         state.catalog = catalog
         record(.catalogChanged)
     }

@@ -11,7 +11,7 @@ extension WebhookCommand {
     /// A required parameter that must be a non-zero whole number.
     func nonZeroInteger(_ name: String) throws(Reason) -> Int {
         let text = try parameter(name)
-        guard let value = Int(text), value != 0, abs(value) <= 1_000_000 else {
+        guard let value = Int(text), value != 0, (-1_000_000...1_000_000).contains(value) else {
             throw .invalidParameter(name: name, value: text, expected: "a non-zero whole number")
         }
         return value

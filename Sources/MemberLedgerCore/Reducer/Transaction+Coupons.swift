@@ -7,7 +7,7 @@ extension Transaction {
         _ = try requireMember(contactID)
         guard let promo = state.catalog.promo(promoID) else { throw .unknownPromo(id: promoID) }
         let holder = CouponHolder(contactID: contactID, promoID: promoID)
-        if let code = state.couponOfHolder[holder], state.coupons[code]?.status == .issued {
+        if let code = state.unusedCouponOfHolder[holder] {
             coupon = code
             note = .couponAlreadyHeld(code: code)
             return
@@ -15,7 +15,6 @@ extension Transaction {
         let code = try deriveCouponCode()
         let expiresAt = now.adding(days: Int64(promo.validDays))
         setCoupon(Coupon(code: code, promoID: promoID, contactID: contactID, issuedAt: now, expiresAt: expiresAt))
-        setCouponHolder(holder, code: code)
         coupon = code
         record(.couponIssued(code: code, contactID: contactID, promoID: promoID, expiresAt: expiresAt))
         setField(promo.field, to: code, of: contactID)

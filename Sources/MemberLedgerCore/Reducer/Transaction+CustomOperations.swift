@@ -8,7 +8,7 @@ extension Transaction {
         guard let operation = state.catalog.customOperation(operationID) else {
             throw .unknownCustomOperation(id: operationID)
         }
-        try run(operation, on: contactID)
+        try run(operation, on: contactID, alreadyRan: [operation.id])
     }
 
     /// `aal_teamops`: run a team program's interaction on a contact who is on a team of that program.
@@ -21,11 +21,15 @@ extension Transaction {
         guard state.teamOfContact[TeamSeat(programID: programID, contactID: contactID)] != nil else {
             throw .notOnTeam(contactID: contactID, programID: programID)
         }
-        try run(interaction, on: contactID)
+        try run(interaction, on: contactID, alreadyRan: [])
     }
 
-    private mutating func run(_ operation: CustomOperation, on contactID: String) throws(Reason) {
-        var ran: Set<String> = [operation.id]
+    /// Runs the actions, then follows `then` through custom operations; `alreadyRan` holds the custom
+    /// operation ids run so far (none for an interaction, whose id is not a custom operation's).
+    private mutating func run(_ operation: CustomOperation, on contactID: String, alreadyRan: Set<String>)
+        throws(Reason)
+    {
+        var ran = alreadyRan
         var current = operation
         while true {
             for action in current.actions {

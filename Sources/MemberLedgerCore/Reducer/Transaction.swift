@@ -55,7 +55,7 @@ struct Transaction {
             case .teamSeat(let seat, let old): state.teamOfContact[seat] = old
             case .subscription(let key, let old): state.subscriptions[key] = old
             case .coupon(let code, let old): state.coupons[code] = old
-            case .couponHolder(let holder, let old): state.couponOfHolder[holder] = old
+            case .couponHolder(let holder, let old): state.unusedCouponOfHolder[holder] = old
             }
         }
         effects.removeLast(effects.count - mark.effects)
@@ -107,17 +107,21 @@ struct Transaction {
         }
     }
 
+    /// Stores a coupon and keeps the holder's unused-coupon index in step with its status.
     mutating func setCoupon(_ coupon: Coupon) {
         undo.append(.coupon(coupon.code, state.coupons[coupon.code]))
         state.coupons[coupon.code] = coupon
+        let holder = CouponHolder(contactID: coupon.contactID, promoID: coupon.promoID)
+        let indexed = state.unusedCouponOfHolder[holder]
         if coupon.status == .issued {
+            precondition(indexed == nil || indexed == coupon.code, "a second unused coupon for \(coupon.contactID)")
             state.schedule.add(.init(at: coupon.expiresAt, kind: .couponExpiry(code: coupon.code)))
         }
-    }
-
-    mutating func setCouponHolder(_ holder: CouponHolder, code: String) {
-        undo.append(.couponHolder(holder, state.couponOfHolder[holder]))
-        state.couponOfHolder[holder] = code
+        let wanted = coupon.status == .issued ? coupon.code : (indexed == coupon.code ? nil : indexed)
+        if wanted != indexed {
+            undo.append(.couponHolder(holder, indexed))
+            state.unusedCouponOfHolder[holder] = wanted
+        }
     }
 
     /// The next coupon code this event's recorded random bytes give that no coupon has yet.

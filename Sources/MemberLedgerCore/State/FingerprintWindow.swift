@@ -13,8 +13,10 @@ public struct FingerprintWindow: Sendable, Equatable {
     }
 
     private var sightings: [String: Sighting] = [:]
-    /// Fingerprints in the order they were recorded; `head` marks the first still in the window.
-    private var arrivals: [String] = []
+    /// Recordings in the order they came (never decreasing in time); `head` marks the first one that may
+    /// still be in the window. An entry whose seq no longer matches its fingerprint's sighting was
+    /// replaced by a later recording and is skipped.
+    private var arrivals: [(fingerprint: String, seq: Int64)] = []
     private var head = 0
 
     /// An empty window.
@@ -25,26 +27,28 @@ public struct FingerprintWindow: Sendable, Equatable {
 
     /// The first sighting of a fingerprint if it is still inside the window at `now`.
     public func sighting(of fingerprint: String, at now: Timestamp, windowSeconds: Int64) -> Sighting? {
-        guard let sighting = sightings[fingerprint],
-            now.microseconds - sighting.recordedAt.microseconds < windowSeconds * Timestamp.microsecondsPerSecond
-        else { return nil }
+        guard let sighting = sightings[fingerprint], sighting.recordedAt > Self.cutoff(now, windowSeconds) else {
+            return nil
+        }
         return sighting
     }
 
-    /// Remembers a fingerprint's first sighting; a fingerprint already remembered keeps its first one.
+    /// Remembers a fingerprint's sighting; callers record only what was not a duplicate, so any older
+    /// sighting of the same fingerprint is outside the window and is replaced.
     mutating func record(_ fingerprint: String, seq: Int64, at recordedAt: Timestamp) {
-        guard sightings[fingerprint] == nil else { return }
         sightings[fingerprint] = Sighting(seq: seq, recordedAt: recordedAt)
-        arrivals.append(fingerprint)
+        arrivals.append((fingerprint, seq))
     }
 
     /// Forgets every fingerprint first seen a whole window or more before `now`.
     mutating func prune(at now: Timestamp, windowSeconds: Int64) {
-        let cutoff = now.microseconds - windowSeconds * Timestamp.microsecondsPerSecond
-        while head < arrivals.count, let sighting = sightings[arrivals[head]],
-            sighting.recordedAt.microseconds <= cutoff
-        {
-            sightings[arrivals[head]] = nil
+        let cutoff = Self.cutoff(now, windowSeconds)
+        while head < arrivals.count {
+            let (fingerprint, seq) = arrivals[head]
+            if let sighting = sightings[fingerprint], sighting.seq == seq {
+                guard sighting.recordedAt <= cutoff else { break }
+                sightings[fingerprint] = nil
+            }
             head += 1
         }
         if head > 1024 && head * 2 > arrivals.count {
@@ -53,9 +57,16 @@ public struct FingerprintWindow: Sendable, Equatable {
         }
     }
 
+    /// The instant at or before which a sighting is out of the window.
+    private static func cutoff(_ now: Timestamp, _ windowSeconds: Int64) -> Timestamp {
+        now.adding(seconds: -windowSeconds)
+    }
+
     /// Every remembered fingerprint with its sighting, in recorded order (canonical).
     public var entries: [(fingerprint: String, sighting: Sighting)] {
-        arrivals[head...].compactMap { fingerprint in sightings[fingerprint].map { (fingerprint, $0) } }
+        arrivals[head...].compactMap { fingerprint, seq in
+            sightings[fingerprint].flatMap { $0.seq == seq ? (fingerprint, $0) : nil }
+        }
     }
 
     public static func == (lhs: FingerprintWindow, rhs: FingerprintWindow) -> Bool {

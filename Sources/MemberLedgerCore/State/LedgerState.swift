@@ -27,8 +27,9 @@ public struct LedgerState: Sendable {
 
     /// The team each contact is on, per program, as leader or member.
     var teamOfContact: [TeamSeat: TeamKey] = [:]
-    /// The latest coupon each contact was issued, per promo.
-    var couponOfHolder: [CouponHolder: String] = [:]
+    /// The unused coupon each contact holds, per promo (at most one: a second is issued only after use
+    /// or expiry).
+    var unusedCouponOfHolder: [CouponHolder: String] = [:]
     /// When time alone will next change something.
     var schedule = TransitionSchedule()
 
@@ -66,15 +67,13 @@ public struct LedgerState: Sendable {
                 teamOfContact[TeamSeat(programID: team.key.programID, contactID: member)] = team.key
             }
         }
-        couponOfHolder = [:]
-        for coupon in sortedCoupons {
+        unusedCouponOfHolder = [:]
+        for coupon in coupons.values where coupon.status == .issued {
             let holder = CouponHolder(contactID: coupon.contactID, promoID: coupon.promoID)
-            if let current = couponOfHolder[holder], let existing = coupons[current],
-                existing.issuedAt > coupon.issuedAt
-            {
-                continue
-            }
-            couponOfHolder[holder] = coupon.code
+            precondition(
+                unusedCouponOfHolder[holder] == nil,
+                "two unused coupons of promo \(coupon.promoID) for \(coupon.contactID)")
+            unusedCouponOfHolder[holder] = coupon.code
         }
         schedule = TransitionSchedule()
         for subscription in subscriptions.values where subscription.status == .cancelled {

@@ -27,18 +27,34 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
     }
 
     /// This instant moved by a number of seconds (negative moves back).
+    ///
+    /// Arithmetic on instants saturates at the ends of the 64-bit range (about ±292 000 years) instead of
+    /// trapping, so no event, however odd its values, can stop the reducer.
     public func adding(seconds: Int64) -> Timestamp {
-        Timestamp(microseconds: microseconds + seconds * Self.microsecondsPerSecond)
+        Timestamp(
+            microseconds: Self.saturatingSum(microseconds, Self.saturatingProduct(seconds, Self.microsecondsPerSecond)))
     }
 
     /// This instant moved by a number of whole days.
     public func adding(days: Int64) -> Timestamp {
-        Timestamp(microseconds: microseconds + days * Self.microsecondsPerDay)
+        Timestamp(microseconds: Self.saturatingSum(microseconds, Self.saturatingProduct(days, Self.microsecondsPerDay)))
+    }
+
+    static func saturatingSum(_ a: Int64, _ b: Int64) -> Int64 {
+        let (sum, overflow) = a.addingReportingOverflow(b)
+        return overflow ? (b > 0 ? .max : .min) : sum
+    }
+
+    static func saturatingProduct(_ a: Int64, _ b: Int64) -> Int64 {
+        let (product, overflow) = a.multipliedReportingOverflow(by: b)
+        return overflow ? ((a > 0) == (b > 0) ? .max : .min) : product
     }
 
     /// This instant moved by calendar months, keeping the time of day; the day of month is clamped to the
     /// last day of the target month (January 31 + 1 month = February 28 or 29), as billing systems do.
     public func adding(months: Int) -> Timestamp {
+        // Beyond ±100 000 years, saturate rather than compute calendars no one will read.
+        guard abs(months) < 1_200_000 else { return Timestamp(microseconds: months > 0 ? .max : .min) }
         let (days, timeOfDay) = dayAndTimeOfDay
         let date = CivilDate(daysSinceEpoch: days)
         let monthIndex = Int64(date.year) * 12 + Int64(date.month - 1) + Int64(months)
@@ -46,7 +62,9 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         let month = Int(monthIndex - Int64(year) * 12) + 1
         let day = min(date.day, CivilDate.daysIn(month: month, year: year))
         let target = CivilDate(year: year, month: month, day: day)
-        return Timestamp(microseconds: target.daysSinceEpoch * Self.microsecondsPerDay + timeOfDay)
+        return Timestamp(
+            microseconds: Self.saturatingSum(
+                Self.saturatingProduct(target.daysSinceEpoch, Self.microsecondsPerDay), timeOfDay))
     }
 
     /// Days since the epoch and microseconds into that day (always 0 ..< one day).

@@ -104,7 +104,7 @@ struct CatalogTests {
             ),
             (
                 #"{"promos":[{"id":"5","name":"x","field":"f","validDays":0,"percentOff":20}]}"#,
-                "catalog promos[0].validDays: must be 1 or more days"
+                "catalog promos[0].validDays: must be from 1 to 36600 days"
             ),
             (
                 #"{"promos":[{"id":"5","name":"x","field":"f","validDays":1,"percentOff":120}]}"#,
