@@ -16,6 +16,7 @@ let package = Package(
         .target(name: "MemberLedgerTesting", dependencies: ["MemberLedgerCore"]),
         .executableTarget(name: "memberledger", dependencies: ["MemberLedgerCore", "MemberLedgerJournal"]),
         .executableTarget(name: "memberledger-torture", dependencies: ["MemberLedgerCore", "MemberLedgerJournal"]),
+        .executableTarget(name: "memberledger-bench", dependencies: ["MemberLedgerCore", "MemberLedgerJournal"]),
         .testTarget(
             name: "MemberLedgerCoreTests",
             dependencies: ["MemberLedgerCore", "MemberLedgerTesting"]

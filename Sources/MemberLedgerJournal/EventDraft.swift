@@ -17,7 +17,8 @@ public struct EventDraft: Sendable {
         self.occurredAt = occurredAt
     }
 
-    func stamped(seq: Int64, at recordedAt: Timestamp) -> Event {
+    /// The event as recorded at `seq` and `recordedAt`.
+    public func stamped(seq: Int64, at recordedAt: Timestamp) -> Event {
         Event(seq: seq, recordedAt: recordedAt, occurredAt: occurredAt, fingerprint: fingerprint, payload: payload)
     }
 }

@@ -38,9 +38,34 @@ public enum JournalFormat {
 
     /// The record line (with its newline) of an event following the record whose hash is `previousHash`.
     public static func recordLine(_ event: Event, previousHash: String) -> (line: [UInt8], hash: String) {
-        var body = JSONWriter.bytes(event.json)
-        precondition(body.last == UInt8(ascii: "}"), "an event encodes as a JSON object")
-        body.removeLast()
+        recordLine(seq: event.seq, recordedAt: event.recordedAt, tail: tail(of: event), previousHash: previousHash)
+    }
+
+    /// The part of an event's line after its recorded time: `"type":…,"data":{…}` (with `occurredAt` and
+    /// `fingerprint` between when present). It does not depend on seq or time, so appenders encode it in
+    /// parallel before taking the writer's lock, where only the seq, time and hash remain to be written.
+    public static func tail(of event: Event) -> [UInt8] {
+        guard case .object(let fields) = event.json, fields.count > 3 else {
+            preconditionFailure("an event encodes as an object starting with v, seq and at")
+        }
+        var bytes = JSONWriter.bytes(.object(Array(fields.dropFirst(3))))
+        bytes.removeFirst()
+        bytes.removeLast()
+        return bytes
+    }
+
+    /// The record line for an event whose tail was encoded already.
+    static func recordLine(
+        seq: Int64, recordedAt: Timestamp, tail: [UInt8], previousHash: String
+    ) -> (line: [UInt8], hash: String) {
+        var body: [UInt8] = []
+        body.reserveCapacity(tail.count + 180)
+        body += recordStart
+        body += Array(String(seq).utf8)
+        body += Array(#","at":"#.utf8)
+        JSONWriter.appendString(recordedAt.rfc3339, into: &body)
+        body.append(UInt8(ascii: ","))
+        body += tail
         body.append(UInt8(ascii: ","))
         body += prevKey
         body += Array(previousHash.utf8)

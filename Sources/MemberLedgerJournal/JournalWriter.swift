@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import MemberLedgerCore
 
@@ -11,13 +12,12 @@ import MemberLedgerCore
 ///
 /// Opening takes the folder's advisory lock (a second writer is refused, naming the holder's pid),
 /// recovers a torn tail into quarantine, and refuses a journal damaged before its tail unless asked to
-/// force a repair. `append` returns only once the record is durable. Concurrent appends are coalesced:
-/// whoever finds no flush in progress writes every pending record with one `write` and one
-/// `fdatasync` (group commit) while the others wait. A failed write or sync poisons the writer: every
-/// later append throws, and only reopening (which runs recovery) clears it.
-///
-/// Thread safety: all mutable state is guarded by `condition` (hence `@unchecked Sendable`).
-public final class JournalWriter: @unchecked Sendable {
+/// force a repair. `append` returns only once the record is durable. Appends are coalesced (group commit):
+/// callers stamp, chain and queue their record under a short lock and wait; a flusher thread writes
+/// everything queued with one `write` and one `fdatasync`, then wakes exactly the callers it covered. A
+/// failed write or sync poisons the writer: every waiting and later append throws, and only reopening
+/// (which runs recovery) clears it.
+public final class JournalWriter: Sendable {
     /// How to treat damage found on opening.
     public enum Repair: Sendable {
         /// Quarantine a torn tail; refuse corruption before it.
@@ -25,28 +25,6 @@ public final class JournalWriter: @unchecked Sendable {
         /// Also quarantine everything from the first corrupt record on (`memberledger repair --force`).
         case force
     }
-
-    /// The data folder.
-    public let folder: DataFolder
-    /// The journal's id, from its header.
-    public let journalID: String
-    /// What recovery moved to quarantine when the writer opened, if anything.
-    public let recovered: QuarantineRecord?
-
-    private let file: FileDescriptor
-    private let lockFile: FileDescriptor
-    private let storage: any JournalStorage
-    private let clock: @Sendable () -> Timestamp
-    private let condition = NSCondition()
-
-    // Guarded by `condition`.
-    private var head: JournalHead
-    private var pending: [UInt8] = []
-    private var pendingLastSeq: Int64 = 0
-    private var durableSeq: Int64
-    private var flushing = false
-    private var failure: JournalError?
-    private var statistics = Statistics()
 
     /// Counters for the metrics endpoint and the benchmarks.
     public struct Statistics: Sendable, Equatable {
@@ -58,6 +36,17 @@ public final class JournalWriter: @unchecked Sendable {
         public var largestBatch: Int64 = 0
     }
 
+    /// The data folder.
+    public let folder: DataFolder
+    /// The journal's id, from its header.
+    public let journalID: String
+    /// What recovery moved to quarantine when the writer opened, if anything.
+    public let recovered: QuarantineRecord?
+
+    private let lockFile: FileDescriptor
+    private let clock: @Sendable () -> Timestamp
+    private let queue: CommitQueue
+
     /// Opens (creating if needed) the data folder's journal for writing.
     public init(
         folder: DataFolder, storage: any JournalStorage = SystemStorage(),
@@ -65,7 +54,6 @@ public final class JournalWriter: @unchecked Sendable {
         newJournalID: String? = nil
     ) throws(JournalError) {
         self.folder = folder
-        self.storage = storage
         self.clock = clock
         do {
             try folder.create()
@@ -80,11 +68,9 @@ public final class JournalWriter: @unchecked Sendable {
             let (scan, quarantined) = try Self.recover(
                 file, folder: folder, repair: repair, clock: clock, newJournalID: newJournalID)
             guard let journalID = scan.journalID else { preconditionFailure("recovery leaves a header") }
-            self.file = file
             self.journalID = journalID
-            self.head = scan.head
-            self.durableSeq = scan.head.seq
             self.recovered = quarantined
+            self.queue = CommitQueue(file: file, storage: storage, head: scan.head)
         } catch {
             opened?.close()
             lockFile.close()
@@ -93,23 +79,15 @@ public final class JournalWriter: @unchecked Sendable {
     }
 
     deinit {
-        file.close()
+        queue.stop()
         lockFile.close()
     }
 
     /// The last record appended (durable once `append` has returned for it).
-    public var lastRecord: JournalHead {
-        condition.lock()
-        defer { condition.unlock() }
-        return head
-    }
+    public var lastRecord: JournalHead { queue.withState { $0.head } }
 
     /// Counters since the writer opened.
-    public var counters: Statistics {
-        condition.lock()
-        defer { condition.unlock() }
-        return statistics
-    }
+    public var counters: Statistics { queue.withState { $0.statistics } }
 
     /// Appends one event and returns it as recorded, once it is durable.
     @discardableResult
@@ -122,69 +100,44 @@ public final class JournalWriter: @unchecked Sendable {
     public func append<Result>(
         _ draft: EventDraft, onStamp: (Event) -> Result
     ) throws(JournalError) -> (event: Event, result: Result) {
-        condition.lock()
-        defer { condition.unlock() }
-        if let failure { throw failure }
-        let event = draft.stamped(seq: head.seq + 1, at: max(clock(), head.recordedAt))
-        let result = onStamp(event)
-        enqueue(event)
-        try waitUntilDurable(event.seq)
+        // Everything but seq and time is encoded before the lock, in parallel with other appenders.
+        let tail = JournalFormat.tail(of: draft.stamped(seq: 1, at: Timestamp(microseconds: 0)))
+        let (event, result, waiter) = try queue.enqueue { (state) throws(JournalError) in
+            let event = draft.stamped(seq: state.head.seq + 1, at: max(clock(), state.head.recordedAt))
+            let result = onStamp(event)
+            state.chain(event, tail: tail)
+            return (event, result)
+        }
+        try waiter.wait()
         return (event, result)
+    }
+
+    /// Appends several events as one batch (bulk import): one write and one sync for all of them, returned
+    /// in order once durable.
+    public func append(contentsOf drafts: [EventDraft]) throws(JournalError) -> [Event] {
+        let (events, _, waiter) = try queue.enqueue { (state) throws(JournalError) in
+            let events = drafts.map { draft in
+                let event = draft.stamped(seq: state.head.seq + 1, at: max(clock(), state.head.recordedAt))
+                state.chain(event)
+                return event
+            }
+            return (events, ())
+        }
+        try waiter.wait()
+        return events
     }
 
     /// Appends an event recorded elsewhere (moving an exported journal, building test journals) as it is;
     /// its seq must be the next one and its time must not go back. Returns once durable.
     public func append(recorded event: Event) throws(JournalError) {
-        condition.lock()
-        defer { condition.unlock() }
-        if let failure { throw failure }
-        precondition(event.seq == head.seq + 1, "recorded event \(event.seq) does not follow \(head.seq)")
-        precondition(event.recordedAt >= head.recordedAt, "recorded event \(event.seq) goes back in time")
-        enqueue(event)
-        try waitUntilDurable(event.seq)
-    }
-
-    /// Called with the lock held: chains and queues the record for the next flush.
-    private func enqueue(_ event: Event) {
-        let (line, hash) = JournalFormat.recordLine(event, previousHash: head.hash)
-        head = JournalHead(seq: event.seq, hash: hash, recordedAt: event.recordedAt)
-        pending += line
-        pendingLastSeq = event.seq
-    }
-
-    /// Called with the lock held; returns with it held once `seq` is durable.
-    private func waitUntilDurable(_ seq: Int64) throws(JournalError) {
-        while durableSeq < seq {
-            if let failure { throw failure }
-            if flushing {
-                condition.wait()
-                continue
-            }
-            flushing = true
-            let batch = pending
-            let batchLast = pendingLastSeq
-            let batchRecords = batchLast - durableSeq
-            pending.removeAll(keepingCapacity: true)
-            condition.unlock()
-            var error: SystemError?
-            do throws(SystemError) {
-                try storage.write(batch, to: file)
-                try storage.sync(file)
-            } catch let caught {
-                error = caught
-            }
-            condition.lock()
-            flushing = false
-            if let error {
-                failure = .poisoned(error)
-            } else {
-                durableSeq = batchLast
-                statistics.records += batchRecords
-                statistics.syncs += 1
-                statistics.largestBatch = max(statistics.largestBatch, batchRecords)
-            }
-            condition.broadcast()
+        let (_, _, waiter) = try queue.enqueue { (state) throws(JournalError) in
+            precondition(
+                event.seq == state.head.seq + 1, "recorded event \(event.seq) does not follow \(state.head.seq)")
+            precondition(event.recordedAt >= state.head.recordedAt, "recorded event \(event.seq) goes back in time")
+            state.chain(event)
+            return ((), ())
         }
+        try waiter.wait()
     }
 
     // MARK: - Opening

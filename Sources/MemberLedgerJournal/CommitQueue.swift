@@ -1,0 +1,156 @@
+import Dispatch
+import Foundation
+import MemberLedgerCore
+
+/// The group commit behind `JournalWriter`: records queued by many callers, flushed by one thread.
+///
+/// Callers hold the lock only to stamp, chain and queue their record (the hash chain needs seq order),
+/// then wait on a semaphore of their own. The flusher thread takes everything queued, writes it with one
+/// `write` and one sync, and signals exactly the callers that batch covered: no thundering herd, no
+/// caller waiting on another's wake-up. On a failed write or sync every queued caller gets the error and
+/// the queue refuses all later appends (fail-stop).
+///
+/// Thread safety: `state` is guarded by `lock`; `file` and `storage` are used only by the flusher thread.
+final class CommitQueue: @unchecked Sendable {
+    /// What callers and the flusher share.
+    struct State {
+        var head: JournalHead
+        var pending: [UInt8] = []
+        var waiters: [Waiter] = []
+        var failure: JournalError?
+        var statistics = JournalWriter.Statistics()
+        var flusherIdle = true
+        var stopping = false
+        var queuedRecords: Int64 = 0
+
+        /// Chains an event after the head and queues its line; `tail` is the event's encoded tail when the
+        /// caller prepared it outside the lock.
+        mutating func chain(_ event: Event, tail: [UInt8]? = nil) {
+            let (line, hash) = JournalFormat.recordLine(
+                seq: event.seq, recordedAt: event.recordedAt, tail: tail ?? JournalFormat.tail(of: event),
+                previousHash: head.hash)
+            head = JournalHead(seq: event.seq, hash: hash, recordedAt: event.recordedAt)
+            pending += line
+            queuedRecords += 1
+        }
+    }
+
+    /// One caller waiting for its records to be durable.
+    final class Waiter: @unchecked Sendable {
+        private let semaphore = DispatchSemaphore(value: 0)
+        /// Set by the flusher before it signals; read by the caller after it wakes.
+        private var error: JournalError?
+
+        func complete(_ error: JournalError?) {
+            self.error = error
+            semaphore.signal()
+        }
+
+        func wait() throws(JournalError) {
+            semaphore.wait()
+            if let error { throw error }
+        }
+    }
+
+    private let lock = NSLock()
+    private var state: State
+    private let work = DispatchSemaphore(value: 0)
+    private let stopped = DispatchSemaphore(value: 0)
+    private let file: FileDescriptor
+    private let storage: any JournalStorage
+
+    init(file: FileDescriptor, storage: any JournalStorage, head: JournalHead) {
+        self.file = file
+        self.storage = storage
+        state = State(head: head)
+        let thread = Thread { [self] in flushLoop() }
+        thread.name = "journal-flusher"
+        thread.start()
+    }
+
+    func withState<Value>(_ body: (State) -> Value) -> Value {
+        lock.lock()
+        defer { lock.unlock() }
+        return body(state)
+    }
+
+    /// Runs `body` under the lock to stamp and chain records, queues a waiter for them, and wakes the
+    /// flusher if it sleeps.
+    func enqueue<First, Second>(
+        _ body: (inout State) throws(JournalError) -> (First, Second)
+    ) throws(JournalError) -> (First, Second, Waiter) {
+        lock.lock()
+        if let failure = state.failure {
+            lock.unlock()
+            throw failure
+        }
+        let (first, second) = try body(&state)
+        let waiter = Waiter()
+        state.waiters.append(waiter)
+        let wake = state.flusherIdle
+        state.flusherIdle = false
+        lock.unlock()
+        if wake { work.signal() }
+        return (first, second, waiter)
+    }
+
+    /// Asks the flusher to finish what is queued and exit, waits for it, and closes the file.
+    func stop() {
+        lock.lock()
+        state.stopping = true
+        let wake = state.flusherIdle
+        state.flusherIdle = false
+        lock.unlock()
+        if wake { work.signal() }
+        stopped.wait()
+        file.close()
+    }
+
+    private func flushLoop() {
+        while true {
+            work.wait()
+            while true {
+                lock.lock()
+                if state.pending.isEmpty {
+                    let stopping = state.stopping
+                    state.flusherIdle = true
+                    lock.unlock()
+                    if stopping {
+                        stopped.signal()
+                        return
+                    }
+                    break
+                }
+                let batch = state.pending
+                let waiters = state.waiters
+                let records = state.queuedRecords
+                state.pending.removeAll(keepingCapacity: true)
+                state.waiters.removeAll(keepingCapacity: true)
+                state.queuedRecords = 0
+                lock.unlock()
+                var failure: JournalError?
+                do throws(SystemError) {
+                    try storage.write(batch, to: file)
+                    try storage.sync(file)
+                } catch {
+                    failure = .poisoned(error)
+                }
+                lock.lock()
+                var failed = waiters
+                if let failure {
+                    state.failure = failure
+                    failed += state.waiters
+                    state.waiters.removeAll()
+                    state.pending.removeAll()
+                    state.queuedRecords = 0
+                } else {
+                    state.statistics.records += records
+                    state.statistics.syncs += 1
+                    state.statistics.largestBatch = max(state.statistics.largestBatch, records)
+                }
+                lock.unlock()
+                for waiter in failed { waiter.complete(failure) }
+            }
+        }
+    }
+}

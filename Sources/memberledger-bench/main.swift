@@ -1,0 +1,225 @@
+import Foundation
+import MemberLedgerCore
+import MemberLedgerJournal
+import Synchronization
+
+// Benchmarks that print figures (never pass/fail): in-process durable append against the machine's raw
+// write+fdatasync limit, and replay of a large journal with and without hash verification.
+//
+// usage: swift run -c release memberledger-bench [append | replay [EVENTS] | all]
+
+/// Monotonic time in seconds.
+func now() -> Double {
+    var time = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &time)
+    return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+}
+
+/// The peak resident set size of this process, in bytes (Linux `VmHWM`).
+func peakRSS() -> Int {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+        let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+        let kilobytes = Int(line.split(separator: " ").dropFirst().first ?? "")
+    else { return 0 }
+    return kilobytes * 1024
+}
+
+func report(_ name: String, _ value: Double, _ unit: String, versus: String = "", ratio: Double? = nil) {
+    let figure = value >= 100 ? String(Int(value.rounded())) : String(format: "%.2f", value)
+    let comparison = ratio.map { String(format: "  %.2f× %@", $0, versus) } ?? ""
+    print("\(name): \(figure) \(unit)\(comparison)")
+}
+
+func percentile(_ sorted: [Double], _ fraction: Double) -> Double {
+    sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * fraction))]
+}
+
+/// A ~300-byte journal record: an updateuser with email, tags and a field.
+func sampleDraft(_ index: Int) -> EventDraft {
+    let contact = ContactData(
+        contactID: String(100_000 + index % 100_000), email: "member\(index % 100_000)@example.com",
+        tags: ["Gold", "Newsletter"], fields: ["member_points": String(index % 977)])
+    return EventDraft(.webhookReceived(WebhookReceived(command: WebhookCommand(.updateUser, contact: contact))))
+}
+
+func temporaryFolder(_ name: String) -> String {
+    // On the disk the project lives on (never tmpfs, where fdatasync costs nothing), under .build.
+    let path = FileManager.default.currentDirectoryPath + "/.build/bench-data/\(name)-\(getpid())"
+    try? FileManager.default.removeItem(atPath: path)
+    try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
+}
+
+/// The limit: one thread writing 1000 records of the same size per write + fdatasync.
+func rawGroupCommitLimit(recordSize: Int) -> Double {
+    let folder = temporaryFolder("raw")
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    let file = try! FileDescriptor.open("\(folder)/raw.jsonl", O_WRONLY | O_CREAT | O_APPEND)
+    defer { file.close() }
+    let batch = [UInt8](repeating: UInt8(ascii: "x"), count: recordSize * 1000)
+    let batches = 300
+    let start = now()
+    for _ in 0..<batches {
+        try! file.writeAll(batch)
+        try! file.sync()
+    }
+    return Double(batches * 1000) / (now() - start)
+}
+
+/// The CPU cost of stamping a record: JSON encoding plus the chained SHA-256, on one core.
+func encodingBenchmark() {
+    let events = (0..<100_000).map {
+        sampleDraft($0).stamped(seq: Int64($0 + 1), at: Timestamp(seconds: 1_790_000_000))
+    }
+    var previous = String(repeating: "0", count: 64)
+    var bytes = 0
+    let start = now()
+    for event in events {
+        let (line, hash) = JournalFormat.recordLine(event, previousHash: previous)
+        previous = hash
+        bytes += line.count
+    }
+    let elapsed = now() - start
+    report("encode + hash a record", elapsed / Double(events.count) * 1e6, "µs", versus: "", ratio: nil)
+    report("encode + hash throughput", Double(events.count) / elapsed, "records/s")
+}
+
+func appendBenchmark() {
+    encodingBenchmark()
+    let recordSize = JournalFormat.recordLine(
+        sampleDraft(1).stamped(seq: 1, at: Timestamp(seconds: 1_790_000_000)),
+        previousHash: String(repeating: "0", count: 64)
+    ).line.count
+    print("== append (durable, \(recordSize)-byte records) ==")
+    let limit = rawGroupCommitLimit(recordSize: recordSize)
+    report("raw write+fdatasync, 1000 records per sync", limit, "records/s")
+    for appenders in [1, 8, 64] {
+        let folder = temporaryFolder("append-\(appenders)")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let writer = try! JournalWriter(folder: DataFolder(path: folder))
+        let perAppender = appenders == 1 ? 2000 : max(200, 100_000 / appenders)
+        let latencies = Mutex<[Double]>([])
+        let group = DispatchGroup()
+        let start = now()
+        for appender in 0..<appenders {
+            group.enter()
+            Thread.detachNewThread {
+                var mine: [Double] = []
+                mine.reserveCapacity(perAppender)
+                for index in 0..<perAppender {
+                    let began = now()
+                    _ = try! writer.append(sampleDraft(appender * perAppender + index))
+                    mine.append(now() - began)
+                }
+                latencies.withLock { $0 += mine }
+                group.leave()
+            }
+        }
+        group.wait()
+        let elapsed = now() - start
+        let sorted = latencies.withLock { $0 }.sorted()
+        let rate = Double(appenders * perAppender) / elapsed
+        report("\(appenders) appenders", rate, "records/s", versus: "the raw loop", ratio: rate / limit)
+        print(
+            String(
+                format: "    p50 %.3f ms, p99 %.3f ms, %d syncs, largest batch %d", percentile(sorted, 0.5) * 1000,
+                percentile(sorted, 0.99) * 1000, writer.counters.syncs, writer.counters.largestBatch))
+    }
+}
+
+/// A journal of mixed, realistic events over `members` members (fixed seed).
+func generateJournal(at folder: String, events total: Int, members: Int) {
+    let writer = try! JournalWriter(folder: DataFolder(path: folder))
+    let catalogText = """
+        {"customOperations":[{"id":"7","name":"Award 50 points","actions":[{"addToField":{"field":"member_points","amount":50}}]}],
+         "teamPrograms":[{"id":"3","name":"Agency","seats":5,"leaderTags":["Team Leader"],"memberTags":["Team Member"],"welcomeTags":["Team Welcome"],"revokeTags":["Team Revoked"]}],
+         "products":[{"id":"11","name":"Gold Monthly","period":"month","accessTags":["Gold"],"pauseTags":["Gold Paused"],"revokeTags":["Gold Revoked"],"failedPaymentTags":["Gold Failed"]}],
+         "promos":[{"id":"5","name":"Come back","field":"comeback_coupon","validDays":3,"percentOff":20}]}
+        """
+    _ = try! writer.append(EventDraft(.catalogUpdated(try! Catalog(jsonText: catalogText))))
+    var random = UInt64(42)
+    func next(_ bound: Int) -> Int {
+        random = random &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        return Int((random >> 33) % UInt64(bound))
+    }
+    var drafts: [EventDraft] = []
+    var written = 1
+    let hash = DjangoPasswordHash(password: "bench", salt: "benchsalt", iterations: 1).encoded
+    while written < total {
+        let index = written
+        let id = String(index <= members ? index : 1 + next(members))
+        let contact = ContactData(contactID: id, email: "m\(id)@example.com", tags: ["Gold", "Newsletter"])
+        let payload: EventPayload
+        if index <= members {
+            payload = .webhookReceived(
+                WebhookReceived(
+                    command: WebhookCommand(.genpass, contact: contact), generated: GeneratedValues(passwordHash: hash))
+            )
+        } else {
+            switch next(10) {
+            case 0:
+                payload = .orderCompleted(
+                    OrderCompleted(contactID: id, productID: "11", gateway: .stripe, amount: 4900, currency: "USD"))
+            case 1: payload = .paymentSucceeded(PaymentReported(contactID: id, productID: "11", amount: 4900))
+            case 2:
+                payload = .webhookReceived(
+                    WebhookReceived(
+                        command: WebhookCommand(
+                            .createCoupon, contact: ContactData(contactID: id), parameters: ["promoId": "5"]),
+                        generated: GeneratedValues(entropy: (0..<16).map { _ in UInt8(next(256)) })))
+            case 3, 4:
+                payload = .webhookReceived(
+                    WebhookReceived(
+                        command: WebhookCommand(
+                            .fieldOperation, contact: ContactData(contactID: id), parameters: ["operationId": "7"]),
+                        generated: GeneratedValues(entropy: (0..<16).map { _ in UInt8(next(256)) })))
+            default:
+                let tags = next(2) == 0 ? ["Gold", "Newsletter"] : ["Gold", "Newsletter", "Engaged"]
+                payload = .webhookReceived(
+                    WebhookReceived(
+                        command: WebhookCommand(.updateUser, contact: ContactData(contactID: id, tags: tags))))
+            }
+        }
+        drafts.append(EventDraft(payload))
+        written += 1
+        if drafts.count == 10_000 || written == total {
+            _ = try! writer.append(contentsOf: drafts)
+            drafts.removeAll(keepingCapacity: true)
+        }
+    }
+}
+
+func replayBenchmark(events: Int) {
+    print("== replay (\(events) events, 100k members) ==")
+    let folder = temporaryFolder("replay")
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    let generateStart = now()
+    generateJournal(at: folder, events: events, members: min(100_000, events / 2))
+    let bytes = (try? FileManager.default.attributesOfItem(atPath: "\(folder)/journal.jsonl")[.size] as? Int) ?? 0
+    report("generated (bulk append)", Double(events) / (now() - generateStart), "events/s")
+    for verify in [false, true] {
+        let start = now()
+        let result = try! LedgerReplay(folder: DataFolder(path: folder)).state(verify: verify, useSnapshots: false)
+        let elapsed = now() - start
+        report(
+            "replay \(verify ? "with" : "without") hash verification", Double(events) / elapsed, "events/s",
+            versus: "target \(verify ? "1M" : "2M")/s", ratio: Double(events) / elapsed / (verify ? 1e6 : 2e6))
+        print(
+            String(
+                format: "    %.0f MB/s, %d members, digest %@", Double(bytes) / elapsed / 1e6,
+                result.state.members.count, String(result.state.digest.prefix(16))))
+    }
+    report("peak RSS", Double(peakRSS()) / 1e6, "MB")
+}
+
+let arguments = CommandLine.arguments.dropFirst()
+switch arguments.first ?? "all" {
+case "append": appendBenchmark()
+case "replay": replayBenchmark(events: Int(arguments.dropFirst().first ?? "") ?? 1_000_000)
+case "all":
+    appendBenchmark()
+    replayBenchmark(events: 1_000_000)
+default:
+    print("usage: memberledger-bench [append | replay [EVENTS] | all]")
+    exit(64)
+}
