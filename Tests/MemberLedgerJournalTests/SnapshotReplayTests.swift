@@ -35,7 +35,7 @@ struct SnapshotReplayTests {
         let folder = try journalFolder(with: scenario.events, in: temp)
         let replay = LedgerReplay(folder: folder)
         let full = try replay.state(useSnapshots: false)
-        var generator = SeededGenerator(seed: UInt64(scenario.events.count))
+        var generator = SplitMix64(seed: UInt64(scenario.events.count))
         let cuts = Set(
             [1, scenario.events.count]
                 + (0..<3).map { _ in Int.random(in: 1...scenario.events.count, using: &generator) })
@@ -128,18 +128,5 @@ struct SnapshotReplayTests {
         let result = try LedgerReplay(folder: folder).state()
         #expect(result.state.lastSeq == 5)
         #expect(result.damage == .corrupt(seq: 6, offset: Int64(lineStarts[6]), reason: result.damage?.reason ?? ""))
-    }
-}
-
-/// SplitMix64, for reproducible random cuts.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,4 +1,5 @@
 import MemberLedgerCore
+import MemberLedgerTesting
 import Testing
 
 @Suite("Password generator")
@@ -67,23 +68,5 @@ struct PasswordGeneratorTests {
         #expect(
             PasswordGenerator.generate(using: &first) == PasswordGenerator.generate(using: &second)
         )
-    }
-}
-
-/// SplitMix64 (Steele, Lea & Flood 2014): a tiny deterministic generator so tests are reproducible.
-/// Not cryptographically secure; production code passes SystemRandomNumberGenerator.
-private struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var mixed = state
-        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
-        return mixed ^ (mixed >> 31)
     }
 }
