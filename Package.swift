@@ -7,14 +7,26 @@ let package = Package(
     products: [
         .library(name: "MemberLedgerCore", targets: ["MemberLedgerCore"]),
         .library(name: "MemberLedgerJournal", targets: ["MemberLedgerJournal"]),
+        .library(name: "MemberLedgerHTTP", targets: ["MemberLedgerHTTP"]),
+        .library(name: "MemberLedgerWebhooks", targets: ["MemberLedgerWebhooks"]),
+        .library(name: "MemberLedgerServer", targets: ["MemberLedgerServer"]),
         .library(name: "MemberLedgerTesting", targets: ["MemberLedgerTesting"]),
         .executable(name: "memberledger", targets: ["memberledger"]),
     ],
     targets: [
         .target(name: "MemberLedgerCore"),
         .target(name: "MemberLedgerJournal", dependencies: ["MemberLedgerCore"]),
+        .target(name: "MemberLedgerHTTP"),
+        .target(name: "MemberLedgerWebhooks", dependencies: ["MemberLedgerCore"]),
+        .target(
+            name: "MemberLedgerServer",
+            dependencies: ["MemberLedgerCore", "MemberLedgerJournal", "MemberLedgerHTTP", "MemberLedgerWebhooks"]
+        ),
         .target(name: "MemberLedgerTesting", dependencies: ["MemberLedgerCore"]),
-        .executableTarget(name: "memberledger", dependencies: ["MemberLedgerCore", "MemberLedgerJournal"]),
+        .executableTarget(
+            name: "memberledger",
+            dependencies: ["MemberLedgerCore", "MemberLedgerJournal", "MemberLedgerServer"]
+        ),
         .executableTarget(name: "memberledger-torture", dependencies: ["MemberLedgerCore", "MemberLedgerJournal"]),
         .executableTarget(name: "memberledger-bench", dependencies: ["MemberLedgerCore", "MemberLedgerJournal"]),
         .testTarget(
@@ -23,7 +35,17 @@ let package = Package(
         ),
         .testTarget(
             name: "MemberLedgerJournalTests",
-            dependencies: ["MemberLedgerCore", "MemberLedgerJournal", "MemberLedgerTesting", "memberledger", "memberledger-torture"]
+            dependencies: [
+                "MemberLedgerCore", "MemberLedgerJournal", "MemberLedgerTesting", "memberledger", "memberledger-torture",
+            ]
+        ),
+        .testTarget(name: "MemberLedgerHTTPTests", dependencies: ["MemberLedgerHTTP", "MemberLedgerTesting"]),
+        .testTarget(name: "MemberLedgerWebhooksTests", dependencies: ["MemberLedgerWebhooks", "MemberLedgerTesting"]),
+        .testTarget(
+            name: "MemberLedgerServerTests",
+            dependencies: [
+                "MemberLedgerServer", "MemberLedgerJournal", "MemberLedgerCore", "MemberLedgerTesting", "memberledger",
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]
