@@ -25,7 +25,9 @@ let package = Package(
         .target(name: "MemberLedgerTesting", dependencies: ["MemberLedgerCore"]),
         .executableTarget(
             name: "memberledger",
-            dependencies: ["MemberLedgerCore", "MemberLedgerJournal", "MemberLedgerServer"]
+            dependencies: [
+                "MemberLedgerCore", "MemberLedgerJournal", "MemberLedgerHTTP", "MemberLedgerServer", "MemberLedgerWebhooks",
+            ]
         ),
         .executableTarget(name: "memberledger-torture", dependencies: ["MemberLedgerCore", "MemberLedgerJournal"]),
         .executableTarget(name: "memberledger-bench", dependencies: ["MemberLedgerCore", "MemberLedgerJournal"]),

@@ -106,6 +106,12 @@ final class CommitQueue: @unchecked Sendable {
         file.close()
     }
 
+    private static func monotonicSeconds() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+    }
+
     private func flushLoop() {
         while true {
             work.wait()
@@ -129,12 +135,14 @@ final class CommitQueue: @unchecked Sendable {
                 state.queuedRecords = 0
                 lock.unlock()
                 var failure: JournalError?
+                let started = Self.monotonicSeconds()
                 do throws(SystemError) {
                     try storage.write(batch, to: file)
                     try storage.sync(file)
                 } catch {
                     failure = .poisoned(error)
                 }
+                let seconds = Self.monotonicSeconds() - started
                 lock.lock()
                 var failed = waiters
                 if let failure {
@@ -147,6 +155,8 @@ final class CommitQueue: @unchecked Sendable {
                     state.statistics.records += records
                     state.statistics.syncs += 1
                     state.statistics.largestBatch = max(state.statistics.largestBatch, records)
+                    state.statistics.syncSeconds += seconds
+                    state.statistics.maxSyncSeconds = max(state.statistics.maxSyncSeconds, seconds)
                 }
                 lock.unlock()
                 for waiter in failed { waiter.complete(failure) }

@@ -34,6 +34,10 @@ public final class JournalWriter: Sendable {
         public var syncs: Int64 = 0
         /// The largest batch so far.
         public var largestBatch: Int64 = 0
+        /// Seconds spent writing and syncing, in total.
+        public var syncSeconds: Double = 0
+        /// The slowest write + sync so far, in seconds.
+        public var maxSyncSeconds: Double = 0
     }
 
     /// The data folder.

@@ -1,9 +1,12 @@
 import Foundation
 import MemberLedgerCore
+import MemberLedgerHTTP
 import MemberLedgerJournal
+import MemberLedgerServer
+import MemberLedgerWebhooks
 
 // The `memberledger` command. This version covers what auditors and admins need around the journal:
-// verify, repair, snapshot, digest, and replay of event files. The webhook server comes next.
+// verify, repair, snapshot, digest, and replay of event files, and runs the webhook server.
 
 let usage = """
     usage: memberledger <verb> [options]
@@ -20,7 +23,8 @@ let usage = """
       replay FILE.jsonl [--transcript]
                          fold the events of a JSON Lines file from an empty ledger and print the digest
                          (with --transcript, what every event did)
-      serve              run the webhook server (not available yet: see README.md)
+      serve [--data DIR] [--host 127.0.0.1] [--port 8080] [--catalog FILE]
+                         run the webhook server; the handshake comes from MEMBERLEDGER_HANDSHAKE or DIR/handshake
       help               show this text
 
     --data DIR defaults to ./ledger-data.
@@ -209,6 +213,90 @@ func replay(_ words: [String]) -> Never {
     exit(ExitCode.ok.rawValue)
 }
 
+/// Writes a line to stdout at once (stdout to a pipe is otherwise buffered until exit).
+func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}
+
+func serve(_ words: [String]) -> Never {
+    let arguments = Arguments(
+        words, verb: "serve", options: ["--data", "--host", "--port", "--catalog", "--password-iterations"],
+        switches: [])
+    let folder = arguments.folder
+    var http = HTTPServerConfiguration()
+    http.host = arguments.options["--host"] ?? "127.0.0.1"
+    if let text = arguments.options["--port"] {
+        guard let port = Int(text), (0...65535).contains(port) else {
+            fail("serve: --port takes 0 to 65535, got \(text)", .usage)
+        }
+        http.port = port
+    }
+    var catalog: Catalog?
+    if let path = arguments.options["--catalog"] {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            fail("serve: cannot read \(path)", .noInput)
+        }
+        do {
+            catalog = try Catalog(jsonText: String(decoding: data, as: UTF8.self))
+        } catch {
+            fail("serve: \(path): \(error)", .badData)
+        }
+    }
+    var iterations = DjangoPasswordHash.defaultIterations
+    if let text = arguments.options["--password-iterations"] {
+        guard let value = Int(text), value >= 1 else {
+            fail("serve: --password-iterations takes a positive number", .usage)
+        }
+        iterations = value
+    }
+    let handshake: String
+    do {
+        handshake = try Handshake.load(folder: folder, environment: ProcessInfo.processInfo.environment)
+    } catch {
+        fail("serve: handshake: \(error)", .ioError)
+    }
+    let configuration = ServerConfiguration(
+        folder: folder, http: http, handshake: handshake, catalog: catalog, passwordIterations: iterations,
+        accessLog: { line in FileHandle.standardError.write(Data((line + "\n").utf8)) })
+    let server: WebhookServer
+    do {
+        server = try WebhookServer(configuration: configuration) { error in
+            FileHandle.standardError.write(
+                Data("memberledger: journal stopped: \(error); exiting so that a restart recovers it\n".utf8))
+            exit(ExitCode.ioError.rawValue)
+        }
+        try server.start()
+    } catch let error as JournalError {
+        if case .locked = error { fail("serve: \(error)", .tempFail) }
+        if case .corrupt = error { fail("serve: \(error)", .badData) }
+        fail("serve: \(error)", .ioError)
+    } catch {
+        fail("serve: \(error)", .ioError)
+    }
+    let base = "http://\(http.host):\(server.port)"
+    say("listening on \(base) (data \(folder.path), head \(server.head.seq))")
+    say("webhook URLs (keep them secret: they carry the handshake):")
+    for operation in WebhookOperation.allCases {
+        say("  \(WebhookURL.make(operation, base: base, handshake: handshake))")
+    }
+    say("site events: POST \(base)/events with Authorization: Bearer <handshake>")
+    signal(SIGINT, SIG_IGN)
+    signal(SIGTERM, SIG_IGN)
+    let done = DispatchSemaphore(value: 0)
+    let sources = [SIGINT, SIGTERM].map { number in
+        let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+        source.setEventHandler { done.signal() }
+        source.resume()
+        return source
+    }
+    done.wait()
+    say("shutting down: finishing requests in flight")
+    server.shutdown()
+    say("stopped at seq \(server.head.seq)")
+    _ = sources
+    exit(ExitCode.ok.rawValue)
+}
+
 let words = Array(CommandLine.arguments.dropFirst())
 let rest = Array(words.dropFirst())
 switch words.first {
@@ -217,10 +305,7 @@ case "repair": repair(rest)
 case "snapshot": snapshot(rest)
 case "digest": digest(rest)
 case "replay": replay(rest)
-case "serve":
-    fail(
-        "the webhook server is not built yet (the journal is ready, the HTTP server is next); see README.md",
-        .unavailable)
+case "serve": serve(rest)
 case "help", "--help", "-h", nil: print(usage, terminator: "")
 case let verb?: fail("unknown verb \(verb)\n\n\(usage)", .usage)
 }

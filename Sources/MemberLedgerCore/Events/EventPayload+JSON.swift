@@ -29,12 +29,22 @@ extension EventPayload {
                 }
                 try inner.finish()
             }
+            var request: RawRequest?
+            if let requestJSON = reader.optionalValue("request") {
+                var inner = try ObjectReader(requestJSON, path: reader.path(of: "request"))
+                request = RawRequest(
+                    method: try inner.string("method"), target: try inner.string("target"),
+                    contentType: try inner.optionalString("contentType"), body: try inner.optionalString("body") ?? "",
+                    bodyIsBase64: try inner.optionalString("bodyEncoding") == "base64",
+                    dialect: try inner.string("dialect"))
+                try inner.finish()
+            }
             self = .webhookReceived(
                 WebhookReceived(
                     command: WebhookCommand(
                         operation: operation, contacts: contacts,
                         parameters: Dictionary(parameters, uniquingKeysWith: { _, last in last })),
-                    generated: generated))
+                    generated: generated, request: request))
         case "order.completed":
             let gatewayName = try reader.string("gateway")
             guard let gateway = Gateway(rawValue: gatewayName) else {
@@ -89,6 +99,16 @@ extension EventPayload {
                 generated.append(("entropy", .string(Hex.encode(webhook.generated.entropy))))
             }
             if !generated.isEmpty { fields.append(("generated", .object(generated))) }
+            if let request = webhook.request {
+                var raw: [(key: String, value: JSONValue)] = [
+                    ("method", .string(request.method)), ("target", .string(request.target)),
+                ]
+                if let contentType = request.contentType { raw.append(("contentType", .string(contentType))) }
+                if !request.body.isEmpty { raw.append(("body", .string(request.body))) }
+                if request.bodyIsBase64 { raw.append(("bodyEncoding", .string("base64"))) }
+                raw.append(("dialect", .string(request.dialect)))
+                fields.append(("request", .object(raw)))
+            }
             return .object(fields)
         case .orderCompleted(let order):
             return .object([

@@ -4,11 +4,14 @@ public struct WebhookReceived: Sendable, Hashable {
     public var command: WebhookCommand
     /// The password hash and random bytes made when it was recorded.
     public var generated: GeneratedValues
+    /// The request as received, secrets redacted (absent for events built in code).
+    public var request: RawRequest?
 
     /// Creates the fact.
-    public init(command: WebhookCommand, generated: GeneratedValues = .none) {
+    public init(command: WebhookCommand, generated: GeneratedValues = .none, request: RawRequest? = nil) {
         self.command = command
         self.generated = generated
+        self.request = request
     }
 }
 

@@ -1,0 +1,31 @@
+import MemberLedgerCore
+import MemberLedgerJournal
+import Synchronization
+
+/// The writer's side of the ledger: the journal writer and the live state it keeps current.
+///
+/// Each event is applied to the state in seq order while the journal stamps it (under the journal's
+/// lock), so the state always reflects exactly the records queued; the caller gets the outcome only
+/// once the record is durable. Readers (`/healthz`, generation of values) take the state's own lock.
+final class LiveLedger: Sendable {
+    let writer: JournalWriter
+    private let state: Mutex<LedgerState>
+
+    init(writer: JournalWriter, state: LedgerState) {
+        self.writer = writer
+        self.state = Mutex(state)
+    }
+
+    /// Records an event durably and returns it with its outcome.
+    func record(_ draft: EventDraft) throws(JournalError) -> (event: Event, outcome: Outcome) {
+        let (event, outcome) = try writer.append(draft) { event in
+            state.withLock { $0.apply(event) }
+        }
+        return (event, outcome)
+    }
+
+    /// Reads the live state.
+    func read<Value: Sendable>(_ body: (LedgerState) -> Value) -> Value {
+        state.withLock { body($0) }
+    }
+}

@@ -1,0 +1,40 @@
+import MemberLedgerCore
+import MemberLedgerHTTP
+import MemberLedgerJournal
+
+/// How to run the webhook server.
+public struct ServerConfiguration: Sendable {
+    /// The data folder (journal, snapshots, handshake).
+    public var folder: DataFolder
+    /// The HTTP listener and its limits.
+    public var http: HTTPServerConfiguration
+    /// The shared secret every webhook URL and `/events` request carries.
+    public var handshake: String
+    /// A catalog to record at start when it differs from the current one.
+    public var catalog: Catalog?
+    /// PBKDF2 iterations for generated passwords.
+    public var passwordIterations: Int
+    /// Appends allowed to wait for durability at once; more are answered 503 at once.
+    public var maxPendingAppends: Int
+    /// Where the access log goes (one line per request); never receives a secret.
+    public var accessLog: @Sendable (String) -> Void
+    /// The clock events are recorded with.
+    public var clock: @Sendable () -> Timestamp
+
+    /// Creates a configuration.
+    public init(
+        folder: DataFolder, http: HTTPServerConfiguration = HTTPServerConfiguration(), handshake: String,
+        catalog: Catalog? = nil, passwordIterations: Int = DjangoPasswordHash.defaultIterations,
+        maxPendingAppends: Int = 1024, accessLog: @escaping @Sendable (String) -> Void = { _ in },
+        clock: @escaping @Sendable () -> Timestamp = SystemClock.now
+    ) {
+        self.folder = folder
+        self.http = http
+        self.handshake = handshake
+        self.catalog = catalog
+        self.passwordIterations = passwordIterations
+        self.maxPendingAppends = maxPendingAppends
+        self.accessLog = accessLog
+        self.clock = clock
+    }
+}

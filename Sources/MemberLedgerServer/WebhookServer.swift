@@ -1,0 +1,287 @@
+import Foundation
+import MemberLedgerCore
+import MemberLedgerHTTP
+import MemberLedgerJournal
+import MemberLedgerWebhooks
+import Synchronization
+
+/// The webhook server: every request becomes a durable event before it is answered.
+///
+/// Routes: `/?aal_COMMAND=HANDSHAKE…` (GET or POST) for the fourteen commands, `POST /events` (Bearer
+/// handshake) for site events, `GET /healthz`, `GET /metrics`. A request is decoded, its generated values
+/// made (password hashing happens here, on the request's own thread, never under the journal's lock),
+/// recorded and applied, and only then answered: 200 applied/unchanged/duplicate, 422 rejected by a rule
+/// (journaled all the same), 400 malformed, 401 bad handshake (not journaled), 503 when the append queue
+/// is full or the journal has stopped. Never 410, which makes ActiveCampaign disable a webhook.
+public final class WebhookServer: Sendable {
+    private let configuration: ServerConfiguration
+    private let ledger: LiveLedger
+    private let decoder: WebhookDecoder
+    private let metrics = Metrics()
+    private let http: Mutex<HTTPServer?> = Mutex(nil)
+    private let stopped = Atomic<Bool>(false)
+    /// Called once when the journal fails (fail-stop); the process should exit and restart.
+    private let onJournalFailure: @Sendable (JournalError) -> Void
+
+    /// Opens the data folder (taking the writer's lock and recovering the journal), rebuilds the live
+    /// state from the newest snapshot and the journal, and records the catalog if it changed.
+    public init(
+        configuration: ServerConfiguration, onJournalFailure: @escaping @Sendable (JournalError) -> Void = { _ in }
+    ) throws {
+        self.configuration = configuration
+        self.onJournalFailure = onJournalFailure
+        let writer = try JournalWriter(folder: configuration.folder, clock: configuration.clock)
+        let replay = try LedgerReplay(folder: configuration.folder).state()
+        for warning in replay.warnings { configuration.accessLog("warning: \(warning)") }
+        ledger = LiveLedger(writer: writer, state: replay.state)
+        decoder = WebhookDecoder(handshake: configuration.handshake)
+        if let catalog = configuration.catalog, ledger.read({ $0.catalog }) != catalog {
+            let (event, outcome) = try ledger.record(EventDraft(.catalogUpdated(catalog)))
+            configuration.accessLog("catalog recorded at seq \(event.seq): \(outcome.status.rawValue)")
+        }
+    }
+
+    /// Starts listening; returns once the port is open.
+    public func start() throws {
+        let server = HTTPServer(
+            configuration: configuration.http,
+            handler: { [self] request in handle(request) },
+            rejected: { [self] rejection in
+                metrics.count("http", status: rejection.status)
+                log(
+                    remote: rejection.remoteAddress, command: "-", contact: "-", status: rejection.status, seq: nil,
+                    latency: 0)
+            })
+        try server.start()
+        http.withLock { $0 = server }
+    }
+
+    /// The port listened on.
+    public var port: Int { http.withLock { $0?.port ?? 0 } }
+
+    /// Stops accepting, lets in-flight requests finish and answer, and closes the listener. Every
+    /// answered event is already durable, so nothing is left to flush.
+    public func shutdown() {
+        let server = http.withLock { $0 }
+        server?.shutdown()
+    }
+
+    /// The last durable record.
+    public var head: JournalHead { ledger.writer.lastRecord }
+
+    // MARK: - Routing
+
+    func handle(_ request: HTTPRequest) -> HTTPResponse {
+        let started = DispatchTime.now().uptimeNanoseconds
+        let (endpoint, contact, seq, response) = route(request)
+        metrics.count(endpoint, status: response.status)
+        let latency = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6
+        log(
+            remote: request.remoteAddress, command: endpoint, contact: contact, status: response.status, seq: seq,
+            latency: latency)
+        return response
+    }
+
+    private func route(_ request: HTTPRequest) -> (endpoint: String, contact: String, seq: Int64?, HTTPResponse) {
+        switch request.path {
+        case "/healthz":
+            guard request.method == "GET" || request.method == "HEAD" else {
+                return ("healthz", "-", nil, Self.methodNotAllowed("GET"))
+            }
+            let head = ledger.writer.lastRecord
+            let body: JSONValue = .object([
+                ("status", stopped.load(ordering: .relaxed) ? "stopped" : "ok"), ("seq", .int(head.seq)),
+                ("chainHash", .string(head.hash)),
+            ])
+            return ("healthz", "-", nil, .json(stopped.load(ordering: .relaxed) ? 503 : 200, JSONWriter.bytes(body)))
+        case "/metrics":
+            guard request.method == "GET" else { return ("metrics", "-", nil, Self.methodNotAllowed("GET")) }
+            let counters = ledger.writer.counters
+            let text = metrics.render(
+                records: counters.records, syncs: counters.syncs, largestBatch: counters.largestBatch,
+                syncSeconds: counters.syncSeconds, maxSyncSeconds: counters.maxSyncSeconds,
+                head: ledger.writer.lastRecord.seq)
+            return (
+                "metrics", "-", nil,
+                HTTPResponse(
+                    status: 200, headers: [("Content-Type", "text/plain; version=0.0.4")], body: Array(text.utf8))
+            )
+        case "/events":
+            return siteEvent(request)
+        case "/":
+            return webhook(request)
+        default:
+            return (
+                "-", "-", nil,
+                Self.error(
+                    404, "no such path \(request.path); webhooks go to /?aal_COMMAND=HANDSHAKE, site events to /events")
+            )
+        }
+    }
+
+    // MARK: - Webhooks
+
+    private func webhook(_ request: HTTPRequest) -> (endpoint: String, contact: String, seq: Int64?, HTTPResponse) {
+        let incoming = IncomingRequest(
+            method: request.method, target: request.target, headers: request.headers.map { ($0.name, $0.value) },
+            body: request.body)
+        let command =
+            incoming.query.flatMap { query in
+                query.split(separator: "&").first { $0.hasPrefix("aal_") }.map { String($0.prefix { $0 != "=" }) }
+            } ?? "-"
+        guard request.method == "GET" || request.method == "POST" else {
+            return (command, "-", nil, Self.methodNotAllowed("GET, POST"))
+        }
+        let delivery: WebhookDelivery
+        do {
+            delivery = try decoder.decode(incoming)
+        } catch .unauthorized {
+            return (command, "-", nil, Self.error(401, WebhookError.unauthorized.description))
+        } catch .noCommand where incoming.query == nil || incoming.body.isEmpty {
+            // A CRM checking the URL (Mailchimp's validator GETs it) gets a friendly answer, and nothing is recorded.
+            return ("-", "-", nil, Self.error(404, WebhookError.noCommand.description))
+        } catch {
+            return (command, "-", nil, Self.error(400, error.description))
+        }
+        let contact = delivery.items.first?.command.contacts.first?.contactID ?? "-"
+        var answers: [(Event, Outcome, String?)] = []
+        for item in delivery.items {
+            switch record(item, request: delivery.request) {
+            case .success(let answer): answers.append(answer)
+            case .failure(let refusal): return (command, contact, nil, refusal.response)
+            }
+        }
+        let body: JSONValue
+        if answers.count == 1, let (event, outcome, password) = answers.first {
+            body = Self.answer(event: event, outcome: outcome, password: password)
+        } else {
+            body = .object([
+                ("results", .array(answers.map { Self.answer(event: $0.0, outcome: $0.1, password: $0.2) }))
+            ])
+        }
+        let allRejected = answers.allSatisfy { $0.1.status == .rejected }
+        return (command, contact, answers.last?.0.seq, .json(allRejected ? 422 : 200, JSONWriter.bytes(body)))
+    }
+
+    /// Generates values, records the command, and returns the event, its outcome and any new password.
+    private func record(
+        _ item: WebhookDelivery.Item, request: RawRequest
+    ) -> Result<(Event, Outcome, String?), Refusal> {
+        let contactID = item.command.contacts.first?.contactID ?? ""
+        let newMember = item.command.operation == .genpass && ledger.read { $0.member(contactID) == nil }
+        var generator = SystemRandomNumberGenerator()
+        let generated = Recorder.generate(
+            for: item.command, newMember: newMember, iterations: configuration.passwordIterations, using: &generator)
+        let draft = EventDraft(
+            .webhookReceived(WebhookReceived(command: item.command, generated: generated.values, request: request)),
+            fingerprint: Recorder.fingerprint(of: item.command, idempotencyKey: item.idempotencyKey))
+        return append(draft).map { event, outcome in
+            let created =
+                outcome.status == Outcome.Status.applied
+                && outcome.effects.contains(Effect.passwordSet(contactID: contactID))
+            return (event, outcome, created ? generated.password : nil)
+        }
+    }
+
+    /// Appends under backpressure: a full queue or a stopped journal is answered 503 at once.
+    private func append(_ draft: EventDraft) -> Result<(Event, Outcome), Refusal> {
+        if stopped.load(ordering: .relaxed) {
+            return .failure(
+                Refusal(Self.unavailable("the journal has stopped after a write failure; the server must be restarted"))
+            )
+        }
+        let depth = metrics.pendingAppends.wrappingAdd(1, ordering: .relaxed).newValue
+        defer { metrics.pendingAppends.wrappingSubtract(1, ordering: .relaxed) }
+        guard depth <= configuration.maxPendingAppends else {
+            return .failure(Refusal(Self.unavailable("too many requests are waiting to be recorded; retry shortly")))
+        }
+        do throws(JournalError) {
+            return .success(try ledger.record(draft))
+        } catch {
+            if !stopped.exchange(true, ordering: .relaxed) { onJournalFailure(error) }
+            return .failure(
+                Refusal(Self.unavailable("the journal could not record the request (\(error)); retry later")))
+        }
+    }
+
+    // MARK: - Site events
+
+    private func siteEvent(_ request: HTTPRequest) -> (endpoint: String, contact: String, seq: Int64?, HTTPResponse) {
+        guard request.method == "POST" else { return ("events", "-", nil, Self.methodNotAllowed("POST")) }
+        let authorization = request.headers["Authorization"] ?? ""
+        let token = authorization.hasPrefix("Bearer ") ? String(authorization.dropFirst(7)) : ""
+        guard ConstantTime.equals(Array(token.utf8), Array(configuration.handshake.utf8)) else {
+            return ("events", "-", nil, Self.error(401, "missing or wrong Authorization: Bearer HANDSHAKE"))
+        }
+        let posted: SiteEventRequest
+        do {
+            let json = try JSONParser.parse(request.body)
+            posted = try SiteEventRequest(json: json)
+        } catch let error as JSONError {
+            return ("events", "-", nil, Self.error(400, "JSON body: \(error)"))
+        } catch {
+            return ("events", "-", nil, Self.error(400, "\(error)"))
+        }
+        let endpoint = posted.payload.typeName
+        if case .catalogUpdated(let catalog) = posted.payload {
+            do throws(CatalogError) {
+                try catalog.validate()
+            } catch {
+                return (endpoint, "-", nil, Self.error(400, error.description))
+            }
+        }
+        let key = posted.idempotencyKey ?? request.headers["Idempotency-Key"] ?? request.headers["webhook-id"]
+        let draft = EventDraft(
+            posted.payload, fingerprint: key.map(Fingerprint.of(idempotencyKey:)), occurredAt: posted.occurredAt)
+        let contact = posted.payload.contactIDs.first ?? "-"
+        switch append(draft) {
+        case .success(let (event, outcome)):
+            let body = Self.answer(event: event, outcome: outcome, password: nil)
+            return (
+                endpoint, contact, event.seq,
+                .json(outcome.status == Outcome.Status.rejected ? 422 : 200, JSONWriter.bytes(body))
+            )
+        case .failure(let refusal):
+            return (endpoint, contact, nil, refusal.response)
+        }
+    }
+
+    // MARK: - Answers
+
+    static func answer(event: Event, outcome: Outcome, password: String?) -> JSONValue {
+        guard case .object(var fields) = outcome.json(seq: event.seq) else {
+            preconditionFailure("outcomes are objects")
+        }
+        if let password { fields.append(("password", .string(password))) }
+        return .object(fields)
+    }
+
+    static func error(_ status: Int, _ message: String) -> HTTPResponse {
+        .json(status, JSONWriter.bytes(.object([("error", .string(message))])))
+    }
+
+    static func methodNotAllowed(_ allowed: String) -> HTTPResponse {
+        var response = error(405, "method not allowed; use \(allowed)")
+        response.headers.append(("Allow", allowed))
+        return response
+    }
+
+    static func unavailable(_ message: String) -> HTTPResponse {
+        var response = error(503, message)
+        response.headers.append(("Retry-After", "1"))
+        return response
+    }
+
+    /// An answer that ends a request early (backpressure, a stopped journal), as a `Result` failure.
+    struct Refusal: Error {
+        let response: HTTPResponse
+        init(_ response: HTTPResponse) { self.response = response }
+    }
+
+    private func log(remote: String, command: String, contact: String, status: Int, seq: Int64?, latency: Double) {
+        let time = configuration.clock().rfc3339
+        configuration.accessLog(
+            "\(time) \(remote) \(command) contact=\(contact) status=\(status) seq=\(seq.map(String.init) ?? "-") "
+                + "\(String(format: "%.1f", latency))ms")
+    }
+}

@@ -1,0 +1,41 @@
+import MemberLedgerCore
+
+/// Field names that must never be stored: a CRM may echo the password field back (Kit's
+/// `accessally_password`), and plaintext passwords never reach the journal.
+enum SecretField {
+    static func isSecret(_ name: String) -> Bool {
+        let lowered = name.lowercased()
+        return lowered.contains("password") || lowered.contains("passwd")
+    }
+}
+
+/// Builds a contact from loose name/value data, whichever dialect it came in.
+struct ContactBuilder {
+    var contactID: String?
+    var email: String?
+    var firstName: String?
+    var lastName: String?
+    var tags: [String]?
+    var fields: [String: String] = [:]
+
+    mutating func addField(_ name: String, _ value: String) {
+        guard !SecretField.isSecret(name) else { return }
+        fields[name] = value
+    }
+
+    /// The contact, or the reason it cannot be one.
+    func build() throws(WebhookError) -> ContactData {
+        let id = (contactID ?? "").trimmingCharacters(in: " \t\r\n")
+        guard !id.isEmpty else { throw .missingContactID }
+        if MergeField.isPlaceholder(id) { throw .unsubstitutedMergeField(name: "contactId", value: id) }
+        if let email, MergeField.isPlaceholder(email) { throw .unsubstitutedMergeField(name: "email", value: email) }
+        return ContactData(
+            contactID: id, email: email.map { $0.trimmingCharacters(in: " \t\r\n") }, firstName: firstName,
+            lastName: lastName, tags: tags, fields: fields)
+    }
+
+    /// `"a, b,c"` → `["a", "b", "c"]` (ActiveCampaign sends tags as one comma-separated string).
+    static func splitTags(_ text: String) -> [String] {
+        text.split(separator: ",").map { String($0).trimmingCharacters(in: " \t\r\n") }.filter { !$0.isEmpty }
+    }
+}

@@ -1,0 +1,86 @@
+/// An `application/x-www-form-urlencoded` body or query string, decoded into ordered name/value pairs,
+/// with PHP's bracket names (`contact[fields][member_points]`) split into paths.
+///
+/// Strict: a `%` not followed by two hex digits, or bytes that do not decode to UTF-8, are errors that
+/// name the pair, never silently dropped.
+struct FormBody {
+    struct Pair {
+        /// The name as sent (decoded), e.g. `contact[fields][member_points]`.
+        var name: String
+        /// The name split at PHP brackets: `["contact", "fields", "member_points"]`.
+        var path: [String]
+        var value: String
+    }
+
+    var pairs: [Pair]
+
+    init(_ bytes: some Collection<UInt8>) throws(WebhookError) {
+        pairs = []
+        for (index, piece) in Array(bytes).split(separator: UInt8(ascii: "&")).enumerated() where !piece.isEmpty {
+            let equals = piece.firstIndex(of: UInt8(ascii: "="))
+            let rawName = piece[..<(equals ?? piece.endIndex)]
+            let rawValue = equals.map { piece[piece.index(after: $0)...] } ?? []
+            guard let name = Self.decode(rawName), let value = Self.decode(rawValue) else {
+                throw .malformedForm(
+                    "pair \(index + 1) (\(String(decoding: rawName.prefix(40), as: UTF8.self))) has bad %-encoding or is not UTF-8"
+                )
+            }
+            pairs.append(Pair(name: name, path: Self.path(of: name), value: value))
+        }
+    }
+
+    /// The first value of an exact name.
+    func value(_ name: String) -> String? { pairs.first { $0.name == name }?.value }
+
+    /// Every value of an exact name (repeated keys).
+    func values(_ name: String) -> [String] { pairs.filter { $0.name == name }.map(\.value) }
+
+    /// The first value at a path.
+    func value(at path: [String]) -> String? { pairs.first { $0.path == path }?.value }
+
+    /// Pairs whose path starts with `prefix`, with the rest of the path joined by `.`.
+    func children(of prefix: [String]) -> [(key: String, value: String)] {
+        pairs.filter { $0.path.count > prefix.count && Array($0.path.prefix(prefix.count)) == prefix }
+            .map { ($0.path.dropFirst(prefix.count).joined(separator: "."), $0.value) }
+    }
+
+    /// `+` is a space; `%XX` a byte; the bytes must be UTF-8.
+    static func decode(_ bytes: some Collection<UInt8>) -> String? {
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count)
+        var iterator = Array(bytes).makeIterator()
+        while let byte = iterator.next() {
+            switch byte {
+            case UInt8(ascii: "+"): output.append(UInt8(ascii: " "))
+            case UInt8(ascii: "%"):
+                guard let high = iterator.next().flatMap(hexValue), let low = iterator.next().flatMap(hexValue) else {
+                    return nil
+                }
+                output.append(high << 4 | low)
+            default: output.append(byte)
+            }
+        }
+        return String(validating: output, as: UTF8.self)
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+
+    /// `a[b][c]` → `["a", "b", "c"]`; a name without brackets is a path of one.
+    static func path(of name: String) -> [String] {
+        guard let open = name.firstIndex(of: "["), name.hasSuffix("]") else { return [name] }
+        var path = [String(name[..<open])]
+        var rest = name[open...]
+        while rest.hasPrefix("["), let close = rest.firstIndex(of: "]") {
+            path.append(String(rest[rest.index(after: rest.startIndex)..<close]))
+            rest = rest[rest.index(after: close)...]
+        }
+        return rest.isEmpty ? path : [name]
+    }
+}

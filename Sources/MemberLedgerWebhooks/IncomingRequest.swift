@@ -1,0 +1,34 @@
+/// What the webhook layer needs of an HTTP request; independent of the HTTP server so that decoding is
+/// tested on plain values.
+public struct IncomingRequest: Sendable {
+    /// The HTTP method.
+    public var method: String
+    /// The raw request target, e.g. `/?aal_genpass=HANDSHAKE&teamId=3`.
+    public var target: String
+    /// Headers as received.
+    public var headers: [(name: String, value: String)]
+    /// The body bytes.
+    public var body: [UInt8]
+
+    /// Creates a request.
+    public init(method: String, target: String, headers: [(name: String, value: String)] = [], body: [UInt8] = []) {
+        self.method = method
+        self.target = target
+        self.headers = headers
+        self.body = body
+    }
+
+    /// The first value of a header, matched without regard to case.
+    public func header(_ name: String) -> String? {
+        headers.first { $0.name.lowercased() == name.lowercased() }?.value
+    }
+
+    /// The target before `?`.
+    public var path: String { String(target.prefix { $0 != "?" }) }
+
+    /// The raw text after `?`, if any.
+    public var query: String? {
+        guard let mark = target.firstIndex(of: "?") else { return nil }
+        return String(target[target.index(after: mark)...])
+    }
+}

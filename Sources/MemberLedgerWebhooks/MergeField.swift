@@ -1,0 +1,23 @@
+/// Spotting CRM merge fields that were sent as typed instead of filled in: `[Contact ID]` (Ontraport),
+/// `~Contact.Id~` (Keap), `{{ subscriber.id }}` (Kit, Drip), `%CONTACTID%` (ActiveCampaign). Such a
+/// request would otherwise create a member whose id is the placeholder.
+enum MergeField {
+    /// Whether a value is an unsubstituted merge field.
+    static func isPlaceholder(_ value: String) -> Bool {
+        let text = value.trimmingCharacters(in: " \t\r\n")
+        guard text.count >= 3 else { return false }
+        return (text.hasPrefix("[") && text.hasSuffix("]")) || (text.hasPrefix("~") && text.hasSuffix("~"))
+            || text.contains("{{") || (text.hasPrefix("%") && text.hasSuffix("%"))
+    }
+}
+
+extension String {
+    /// The text without leading and trailing characters from `set`.
+    func trimmingCharacters(in set: String) -> String {
+        let characters = Set(set)
+        guard let first = firstIndex(where: { !characters.contains($0) }),
+            let last = lastIndex(where: { !characters.contains($0) })
+        else { return "" }
+        return String(self[first...last])
+    }
+}

@@ -1,0 +1,144 @@
+import MemberLedgerCore
+
+/// Turns an HTTP request in AccessAlly's shape into the commands to record.
+///
+/// The URL names exactly one command as a query key whose value is the site's handshake
+/// (`/?aal_updateteam=HANDSHAKE&teamId=3&change=5`); the handshake is compared in constant time. The
+/// contact and parameters come from the query and the body in any of the CRM dialects; what the request
+/// says is normalized, and what it was is kept with secrets redacted.
+public struct WebhookDecoder: Sendable {
+    private let handshake: [UInt8]
+
+    /// The text that replaces secrets in anything stored or logged.
+    public static let redacted = "REDACTED"
+
+    /// A decoder that accepts requests carrying `handshake`.
+    public init(handshake: String) {
+        precondition(!handshake.isEmpty, "the handshake must not be empty")
+        self.handshake = Array(handshake.utf8)
+    }
+
+    /// Decodes a webhook request; the first failure found is thrown, the handshake check first of all.
+    public func decode(_ request: IncomingRequest) throws(WebhookError) -> WebhookDelivery {
+        let query = try FormBody(Array((request.query ?? "").utf8))
+        let commandPairs = query.pairs.filter { $0.name.hasPrefix("aal_") }
+        guard let commandPair = commandPairs.first else { throw .noCommand }
+        guard ConstantTime.equals(Array(commandPair.value.utf8), handshake) else { throw .unauthorized }
+        let names = Array(Set(commandPairs.map(\.name))).sorted()
+        guard names.count == 1 else { throw .severalCommands(names) }
+        guard let operation = WebhookOperation(rawValue: commandPair.name) else {
+            throw .unknownCommand(commandPair.name)
+        }
+        let batch = operation == .batchSync
+        var reading = try readBody(request, batch: batch)
+        let queryForm = FormBody(pairs: query.pairs.filter { !$0.name.hasPrefix("aal_") })
+        if reading == nil,
+            queryForm.pairs.contains(where: { KeapForm.idNames.contains($0.name) || $0.name == "contactIds" })
+        {
+            reading = try KeapForm.read(queryForm, batch: batch)
+            reading?.dialect = .query
+        }
+        guard var body = reading else { throw .missingContactID }
+        for (name, value) in FormParameters.read(queryForm) {
+            if let existing = body.parameters[name], existing != value { throw .conflictingParameter(name: name) }
+            body.parameters[name] = value
+        }
+        for (name, value) in body.parameters.sorted(by: { $0.key < $1.key }) where MergeField.isPlaceholder(value) {
+            throw .unsubstitutedMergeField(name: name, value: value)
+        }
+        let idempotencyKey = request.header("Idempotency-Key") ?? request.header("webhook-id")
+        let items: [WebhookDelivery.Item]
+        if batch {
+            items = [
+                .init(
+                    command: WebhookCommand(
+                        operation: operation, contacts: body.contacts.map(\.contact), parameters: body.parameters),
+                    idempotencyKey: idempotencyKey)
+            ]
+        } else {
+            items = body.contacts.map { contact, key in
+                .init(
+                    command: WebhookCommand(operation, contact: contact, parameters: body.parameters),
+                    idempotencyKey: key ?? (body.contacts.count == 1 ? idempotencyKey : nil))
+            }
+        }
+        return WebhookDelivery(
+            operation: operation, dialect: body.dialect, items: items,
+            request: rawRequest(request, dialect: body.dialect))
+    }
+
+    /// Reads the body by its content type (sniffing when there is none); nil for an empty body.
+    private func readBody(_ request: IncomingRequest, batch: Bool) throws(WebhookError) -> BodyReading? {
+        let bytes = request.body
+        guard bytes.contains(where: { !isSpace($0) }) else { return nil }
+        let type = (request.header("Content-Type") ?? "").lowercased()
+        let looksLikeJSON = bytes.first(where: { !isSpace($0) }) == UInt8(ascii: "{")
+        if type.contains("json") || ((type.isEmpty || type.hasPrefix("text/plain")) && looksLikeJSON) {
+            let value: JSONValue
+            do {
+                value = try JSONParser.parse(bytes)
+            } catch {
+                throw .malformedJSON(JSONErrorDescription(text: "\(error)"))
+            }
+            return try JSONBody.read(value, batch: batch)
+        }
+        guard type.isEmpty || type.hasPrefix("application/x-www-form-urlencoded") || type.hasPrefix("text/plain") else {
+            throw .unsupportedContentType(type)
+        }
+        // Ontraport's typed post data may end with a newline: the trailing white space is not data.
+        var trimmed = bytes
+        while let last = trimmed.last, isSpace(last) { trimmed.removeLast() }
+        let form = try FormBody(trimmed)
+        return ActiveCampaignForm.matches(form)
+            ? try ActiveCampaignForm.read(form) : try KeapForm.read(form, batch: batch)
+    }
+
+    private func isSpace(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r")
+            || byte == UInt8(ascii: "\t")
+    }
+
+    /// The request to keep with the event: handshake and password-like fields replaced by `REDACTED`.
+    private func rawRequest(_ request: IncomingRequest, dialect: CRMDialect) -> RawRequest {
+        var body = Redaction.body(request.body, contentType: request.header("Content-Type"))
+        let secret = String(decoding: handshake, as: UTF8.self)
+        if secret.count >= 8 { body = body.replacingOccurrences(of: secret, with: Self.redacted) }
+        return RawRequest(
+            method: request.method, target: Self.redactedTarget(request.target),
+            contentType: request.header("Content-Type"),
+            body: body, dialect: dialect.rawValue)
+    }
+
+    /// A request target with the value of every `aal_*` key replaced by `REDACTED`: safe for logs, even
+    /// for requests that were refused.
+    public static func redactedTarget(_ target: String) -> String {
+        guard let mark = target.firstIndex(of: "?") else { return target }
+        let pieces = target[target.index(after: mark)...].split(separator: "&", omittingEmptySubsequences: false)
+            .map { piece -> String in
+                guard piece.hasPrefix("aal_"), let equals = piece.firstIndex(of: "=") else { return String(piece) }
+                return String(piece[...equals]) + redacted
+            }
+        return String(target[...mark]) + pieces.joined(separator: "&")
+    }
+}
+
+extension FormBody {
+    init(pairs: [Pair]) {
+        self.pairs = pairs
+    }
+}
+
+extension String {
+    /// Every occurrence of `target` replaced (standard library only).
+    func replacingOccurrences(of target: String, with replacement: String) -> String {
+        guard !target.isEmpty else { return self }
+        var result = ""
+        var rest = self[...]
+        while let range = rest.firstRange(of: target) {
+            result += rest[..<range.lowerBound]
+            result += replacement
+            rest = rest[range.upperBound...]
+        }
+        return result + rest
+    }
+}

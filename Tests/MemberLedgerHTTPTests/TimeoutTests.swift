@@ -1,0 +1,66 @@
+import Foundation
+import MemberLedgerHTTP
+import Testing
+
+/// Timeouts with a 0.5 s read timeout and a 1.5 s request deadline.
+@Suite("Timeouts")
+struct TimeoutTests {
+    static let configuration = HTTPServerConfiguration.testing(readTimeout: 0.5, deadline: 1.5)
+
+    @Test("a slowloris client gets 408 at the deadline while others are served meanwhile")
+    func slowloris() async throws {
+        let server = try TestServer(Self.configuration)
+        defer { server.server.shutdown() }
+        // One byte every 0.1 s never trips the 0.5 s read timeout; only the deadline stops it.
+        let drip = bytes("GET / HTTP/1.1\r\nHost: t\r\nX-Pad: " + String(repeating: "a", count: 200) + "\r\n\r\n")
+        async let slow = RawClient.exchange(port: server.port, [.drip(drip, interval: 0.1)])
+        #expect(await eventually { server.server.openConnections >= 1 })
+        let normal = try await LibraryClient.send(port: server.port, [.init(method: "GET", target: "/meanwhile")])
+        let normalDone = server.rejections.all.isEmpty
+        let exchange = try await slow
+
+        #expect(normal.map(\.status) == [200])
+        // Order, not timing: the normal request was answered while the slow one was still held.
+        #expect(normalDone, "the normal request was answered only after the slowloris was refused")
+        let response = try exchange.response()
+        #expect(response.status == 408)
+        #expect(response.header("Connection") == "close")
+        let answeredAt = try #require(exchange.firstByteAt)
+        #expect(answeredAt >= 1.4 && answeredAt < 10, "408 after \(answeredAt) s")
+        #expect(server.rejections.all.map(\.status) == [408])
+        #expect(server.rejections.all.first?.reason.contains("within") == true)
+    }
+
+    @Test(
+        "a request that stalls mid-way gets 408 after the read timeout",
+        arguments: [
+            "GET / HTTP/1.1\r\nHost:", "POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\nabc",
+            "POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhel",
+        ])
+    func stalled(partial: String) async throws {
+        let server = try TestServer(Self.configuration)
+        defer { server.server.shutdown() }
+        let exchange = try await RawClient.exchange(port: server.port, [.send(bytes(partial))], followUp: true)
+        let response = try exchange.response()
+        #expect(response.status == 408)
+        #expect(exchange.eof)
+        let answeredAt = try #require(exchange.firstByteAt)
+        #expect(answeredAt >= 0.45 && answeredAt < 10, "408 after \(answeredAt) s")
+        #expect(server.rejections.all.first?.reason.contains("no byte") == true)
+        try expectServed(exchange.followUp)
+    }
+
+    @Test("an idle connection is closed silently after the read timeout", arguments: [false, true])
+    func idleClose(afterOneRequest: Bool) async throws {
+        let server = try TestServer(Self.configuration)
+        defer { server.server.shutdown() }
+        let steps: [RawClient.Step] =
+            afterOneRequest ? [.send(bytes("GET / HTTP/1.1\r\nHost: t\r\n\r\n")), .await(bytes("}"))] : []
+        let exchange = try await RawClient.exchange(port: server.port, steps)
+        #expect(try exchange.responses().map(\.status) == (afterOneRequest ? [200] : []))
+        #expect(exchange.eof)
+        let closedAt = try #require(exchange.eofAt)
+        #expect(closedAt >= 0.45 && closedAt < 10, "closed after \(closedAt) s")
+        #expect(server.rejections.all.isEmpty, "an idle close is not a rejection")
+    }
+}

@@ -1,0 +1,183 @@
+import MemberLedgerCore
+import MemberLedgerTesting
+import MemberLedgerWebhooks
+import Testing
+
+extension HTTPFixture {
+    var request: IncomingRequest { IncomingRequest(method: method, target: target, headers: headers, body: body) }
+}
+
+@Suite("Webhook decoding: URL shape, handshake, CRM dialects")
+struct WebhookDecoderTests {
+    let decoder = WebhookDecoder(handshake: "H4ndSh4k3")
+
+    func decode(_ name: String) throws -> WebhookDelivery {
+        try decoder.decode(try HTTPFixture.named(name).request)
+    }
+
+    func contact(_ name: String) throws -> ContactData {
+        try #require(try decode(name).items.first?.command.contacts.first)
+    }
+
+    @Test(
+        "every dialect fixture decodes to the right command, contact and dialect",
+        arguments: [
+            ("keap-genpass", WebhookOperation.genpass, CRMDialect.ontraport, "12345"),
+            ("keap-legacy-all-fields", .genpass, .keap, "12345"),
+            ("keap-contact0id", .updateUser, .keap, "12345"),
+            ("ontraport-updateuser", .updateUser, .ontraport, "4821"),
+            ("ontraport-trailing-newline", .updateUser, .ontraport, "4821"),
+            ("activecampaign-genpass", .genpass, .activeCampaign, "1358"),
+            ("activecampaign-tags-fields", .updateUser, .activeCampaign, "1358"),
+            ("kit-legacy-updateuser", .updateUser, .kit, "987654"),
+            ("kit-v4-delivery", .genpass, .kit, "987654"),
+            ("drip-http-post", .fieldOperation, .drip, "zltogz2hcjrkpp5treip"),
+            ("drip-flat", .updateUser, .drip, "zltogz2hcjrkpp5treip"),
+            ("drip-event", .updateUser, .drip, "zltogz2hcjrkpp5treip"),
+            ("generic-json", .updateUser, .generic, "42"),
+            ("updateteam", .updateTeam, .ontraport, "12345"),
+            ("query-only-get", .updateUser, .query, "12345"),
+        ])
+    func dialects(name: String, operation: WebhookOperation, dialect: CRMDialect, contactID: String) throws {
+        let delivery = try decode(name)
+        #expect(delivery.operation == operation)
+        #expect(delivery.dialect == dialect)
+        #expect(delivery.items.first?.command.contacts.map(\.contactID) == [contactID])
+        #expect(delivery.request.dialect == dialect.rawValue)
+    }
+
+    @Test("ActiveCampaign: email, names, comma-separated tags, fields; multi-select kept as sent")
+    func activeCampaign() throws {
+        let genpass = try contact("activecampaign-genpass")
+        #expect(
+            genpass
+                == ContactData(
+                    contactID: "1358", email: "cesar@example.com", firstName: "Cesar", lastName: "Cuadrado",
+                    tags: ["Externos"]))
+        let update = try contact("activecampaign-tags-fields")
+        #expect(update.tags == ["month", "free_forever", "TIER1"])
+        #expect(update.fields == ["member_points": "150", "interests": "||Yoga||Diet||"])
+    }
+
+    @Test("Keap: id spellings, profile names, other pairs as fields")
+    func keap() throws {
+        #expect(
+            try contact("keap-legacy-all-fields")
+                == ContactData(
+                    contactID: "12345", email: "ada@example.com", firstName: "Ada", fields: ["_Points": "10"]))
+        #expect(try contact("keap-contact0id") == ContactData(contactID: "12345", lastName: "Lovelace"))
+    }
+
+    @Test("Ontraport: only the id, with or without the trailing newline AccessAlly chokes on")
+    func ontraport() throws {
+        #expect(try contact("ontraport-updateuser") == ContactData(contactID: "4821"))
+        #expect(try contact("ontraport-trailing-newline") == ContactData(contactID: "4821"))
+        #expect(try contact("ontraport-trailing-newline").carriesData == false)
+    }
+
+    @Test("Kit: legacy subscriber and v4 events (each event id an idempotency key); password fields dropped")
+    func kit() throws {
+        let legacy = try contact("kit-legacy-updateuser")
+        #expect(
+            legacy
+                == ContactData(
+                    contactID: "987654", email: "ada@example.com", firstName: "Ada", fields: ["member_points": "40"]))
+        let delivery = try decode("kit-v4-delivery")
+        #expect(delivery.items.map(\.idempotencyKey) == ["9c2e1f3a-6b7d-4e8f-a1b2-c3d4e5f60718"])
+    }
+
+    @Test("Drip: custom fields, tags, parameters from `custom`")
+    func drip() throws {
+        let delivery = try decode("drip-http-post")
+        let item = try #require(delivery.items.first)
+        #expect(item.command.parameters == ["operationId": "7"])
+        #expect(item.command.contacts[0].tags == ["Customer", "SEO"])
+        #expect(item.command.contacts[0].fields == ["name": "John Doe", "member_points": "10"])
+        #expect(item.command.contacts[0].email == "john@acme.com")
+    }
+
+    @Test("parameters come from the query (and the body); batches from lists or repeated ids")
+    func parametersAndBatches() throws {
+        #expect(try decode("updateteam").items[0].command.parameters == ["teamId": "3", "change": "5"])
+        #expect(try decode("batchsync-list").items[0].command.contacts.map(\.contactID) == ["12345", "1358", "4821"])
+        #expect(try decode("batchsync-repeated").items[0].command.contacts.map(\.contactID) == ["12345", "1358"])
+        let conflicting = IncomingRequest(
+            method: "POST", target: "/?aal_updateteam=H4ndSh4k3&teamId=3&change=5",
+            headers: [("Content-Type", "application/x-www-form-urlencoded")], body: Array("contactId=1&teamId=4".utf8))
+        #expect(throws: WebhookError.conflictingParameter(name: "teamId")) { try decoder.decode(conflicting) }
+    }
+
+    @Test(
+        "refusals say what is wrong",
+        arguments: [
+            ("auth-wrong-handshake", WebhookError.unauthorized),
+            ("auth-missing-handshake", .unauthorized),
+            ("auth-handshake-in-body", .unauthorized),
+            ("unknown-command", .unknownCommand("aal_nonsense")),
+            ("two-commands", .severalCommands(["aal_genpass", "aal_updateuser"])),
+            ("ontraport-merge-field", .unsubstitutedMergeField(name: "contactId", value: "[Contact ID]")),
+            ("keap-merge-field", .unsubstitutedMergeField(name: "contactId", value: "~Contact.Id~")),
+            ("mailchimp-validator-get", .noCommand),
+        ])
+    func refusals(name: String, error: WebhookError) throws {
+        let request = try HTTPFixture.named(name).request
+        #expect(throws: error) { try decoder.decode(request) }
+        #expect(!error.description.contains("H4ndSh4k3"))
+    }
+
+    @Test(
+        "malformed bodies are refused naming the problem",
+        arguments: [
+            ("application/json", "{\"contactId\":", "JSON body: invalid JSON"),
+            ("application/json", "[1,2]", "JSON body: expected an object"),
+            ("application/json", "{\"foo\":1}", "JSON body: no contact"),
+            ("application/x-www-form-urlencoded", "contactId=%ZZ", "form body: pair 1"),
+            ("application/x-www-form-urlencoded", "contactId=%C3%28", "form body: pair 1"),
+            ("application/x-www-form-urlencoded", "email=a%40b.c", "no contact id"),
+            ("multipart/form-data; boundary=x", "--x", "content type multipart/form-data"),
+            ("application/x-www-form-urlencoded", "contactId=1&teamId={{team.id}}", "teamId is \"{{team.id}}\""),
+        ])
+    func malformed(contentType: String, body: String, message: String) {
+        let request = IncomingRequest(
+            method: "POST", target: "/?aal_updateteam=H4ndSh4k3", headers: [("Content-Type", contentType)],
+            body: Array(body.utf8))
+        #expect {
+            try decoder.decode(request)
+        } throws: { error in
+            "\(error)".hasPrefix(message) || "\(error)".contains(message)
+        }
+    }
+
+    @Test("the kept request has the handshake and password fields redacted")
+    func redaction() throws {
+        let delivery = try decode("kit-legacy-updateuser")
+        #expect(delivery.request.target == "/?aal_updateuser=REDACTED")
+        #expect(!delivery.request.body.contains("H4ndSh4k3"))
+        let withPassword = IncomingRequest(
+            method: "POST", target: "/?aal_genpass=H4ndSh4k3&x=1",
+            headers: [("Content-Type", "application/x-www-form-urlencoded")],
+            body: Array("contactId=1&Password=hunter2hunter2&note=H4ndSh4k3".utf8))
+        let kept = try decoder.decode(withPassword)
+        #expect(kept.request.body == "contactId=1&Password=REDACTED&note=REDACTED")
+        #expect(kept.items[0].command.contacts[0].fields == ["note": "H4ndSh4k3"])
+        let json = IncomingRequest(
+            method: "POST", target: "/?aal_genpass=H4ndSh4k3", headers: [("Content-Type", "application/json")],
+            body: Array(
+                #"{"subscriber":{"id":1,"email_address":"a@b.c","fields":{"accessally_password":"s3cret-pass"}}}"#.utf8)
+        )
+        let keptJSON = try decoder.decode(json)
+        #expect(!keptJSON.request.body.contains("s3cret-pass"))
+        #expect(keptJSON.items[0].command.contacts[0].fields.isEmpty)
+        #expect(WebhookDecoder.redactedTarget("/?aal_genpass=H4ndSh4k3&teamId=3") == "/?aal_genpass=REDACTED&teamId=3")
+    }
+
+    @Test("the Idempotency-Key or webhook-id header is the delivery's key")
+    func idempotencyHeader() throws {
+        var request = try HTTPFixture.named("fieldop-operation").request
+        request.headers.append(("Idempotency-Key", "abc-123"))
+        #expect(try decoder.decode(request).items[0].idempotencyKey == "abc-123")
+        request.headers.removeLast()
+        request.headers.append(("webhook-id", "msg_1"))
+        #expect(try decoder.decode(request).items[0].idempotencyKey == "msg_1")
+    }
+}
