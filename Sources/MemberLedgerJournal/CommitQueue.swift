@@ -22,6 +22,10 @@ final class CommitQueue: @unchecked Sendable {
         var flusherIdle = true
         var stopping = false
         var queuedRecords: Int64 = 0
+        /// The journal's length once everything queued is written.
+        var endOffset: Int64
+        /// Where the head record's line starts.
+        var headOffset: Int64
 
         /// Chains an event after the head and queues its line; `tail` is the event's encoded tail when the
         /// caller prepared it outside the lock.
@@ -32,6 +36,8 @@ final class CommitQueue: @unchecked Sendable {
             head = JournalHead(seq: event.seq, hash: hash, recordedAt: event.recordedAt)
             pending += line
             queuedRecords += 1
+            headOffset = endOffset
+            endOffset += Int64(line.count)
         }
     }
 
@@ -59,10 +65,10 @@ final class CommitQueue: @unchecked Sendable {
     private let file: FileDescriptor
     private let storage: any JournalStorage
 
-    init(file: FileDescriptor, storage: any JournalStorage, head: JournalHead) {
+    init(file: FileDescriptor, storage: any JournalStorage, head: JournalHead, endOffset: Int64, headOffset: Int64) {
         self.file = file
         self.storage = storage
-        state = State(head: head)
+        state = State(head: head, endOffset: endOffset, headOffset: headOffset)
         let thread = Thread { [self] in flushLoop() }
         thread.name = "journal-flusher"
         thread.start()

@@ -74,7 +74,9 @@ public final class JournalWriter: Sendable {
             guard let journalID = scan.journalID else { preconditionFailure("recovery leaves a header") }
             self.journalID = journalID
             self.recovered = quarantined
-            self.queue = CommitQueue(file: file, storage: storage, head: scan.head)
+            self.queue = CommitQueue(
+                file: file, storage: storage, head: scan.head, endOffset: scan.goodLength,
+                headOffset: scan.head.seq == 0 ? 0 : try Self.lastLineStart(file, before: scan.goodLength))
         } catch {
             opened?.close()
             lockFile.close()
@@ -89,6 +91,14 @@ public final class JournalWriter: Sendable {
 
     /// The last record appended (durable once `append` has returned for it).
     public var lastRecord: JournalHead { queue.withState { $0.head } }
+
+    /// Where the journal stands: the head record, the offset after it, and where its line starts (what a
+    /// snapshot of the state at the head records).
+    public var position: (position: JournalReader.Position, recordOffset: Int64) {
+        queue.withState { state in
+            (JournalReader.Position(journalID: journalID, head: state.head, offset: state.endOffset), state.headOffset)
+        }
+    }
 
     /// Counters since the writer opened.
     public var counters: Statistics { queue.withState { $0.statistics } }
@@ -145,6 +155,23 @@ public final class JournalWriter: Sendable {
     }
 
     // MARK: - Opening
+
+    /// The offset where the last line before `end` starts (the file's lines end with newlines).
+    private static func lastLineStart(_ file: FileDescriptor, before end: Int64) throws(JournalError) -> Int64 {
+        var start = end - 1
+        while start > 0 {
+            let from = max(0, start - 65_536)
+            let chunk: [UInt8]
+            do {
+                chunk = try file.read(count: Int(start - from), at: from)
+            } catch {
+                throw .io(error)
+            }
+            if let newline = chunk.lastIndex(of: UInt8(ascii: "\n")) { return from + Int64(newline) + 1 }
+            start = from
+        }
+        return 0
+    }
 
     private static func takeLock(_ folder: DataFolder) throws(JournalError) -> FileDescriptor {
         do {

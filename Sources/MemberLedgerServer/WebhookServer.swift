@@ -69,6 +69,17 @@ public final class WebhookServer: Sendable {
     /// The last durable record.
     public var head: JournalHead { ledger.writer.lastRecord }
 
+    /// Writes a snapshot of the live state at the journal's head (after `shutdown`, so that the next
+    /// start replays from here instead of from seq 1). Returns its path, or nil with no records.
+    @discardableResult
+    public func writeSnapshot() throws -> String? {
+        let (position, recordOffset) = ledger.writer.position
+        guard position.head.seq > 0 else { return nil }
+        let state = ledger.read { $0 }
+        guard state.lastSeq == position.head.seq else { return nil }
+        return try SnapshotStore(folder: configuration.folder).write(state, at: position, recordOffset: recordOffset)
+    }
+
     // MARK: - Routing
 
     func handle(_ request: HTTPRequest) -> HTTPResponse {

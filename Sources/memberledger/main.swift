@@ -255,6 +255,13 @@ func serve(_ words: [String]) -> Never {
     } catch {
         fail("serve: handshake: \(error)", .ioError)
     }
+    // SIGINT and SIGTERM are blocked before any thread starts (threads inherit the mask), so they stay
+    // pending until the main thread takes them with sigwait and shuts down in order.
+    var stopSignals = sigset_t()
+    sigemptyset(&stopSignals)
+    sigaddset(&stopSignals, SIGINT)
+    sigaddset(&stopSignals, SIGTERM)
+    pthread_sigmask(SIG_BLOCK, &stopSignals, nil)
     let configuration = ServerConfiguration(
         folder: folder, http: http, handshake: handshake, catalog: catalog, passwordIterations: iterations,
         accessLog: { line in FileHandle.standardError.write(Data((line + "\n").utf8)) })
@@ -280,20 +287,16 @@ func serve(_ words: [String]) -> Never {
         say("  \(WebhookURL.make(operation, base: base, handshake: handshake))")
     }
     say("site events: POST \(base)/events with Authorization: Bearer <handshake>")
-    signal(SIGINT, SIG_IGN)
-    signal(SIGTERM, SIG_IGN)
-    let done = DispatchSemaphore(value: 0)
-    let sources = [SIGINT, SIGTERM].map { number in
-        let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-        source.setEventHandler { done.signal() }
-        source.resume()
-        return source
-    }
-    done.wait()
+    var received: Int32 = 0
+    sigwait(&stopSignals, &received)
     say("shutting down: finishing requests in flight")
     server.shutdown()
+    do {
+        if let path = try server.writeSnapshot() { say("snapshot written: \(path)") }
+    } catch {
+        FileHandle.standardError.write(Data("memberledger: warning: no snapshot written: \(error)\n".utf8))
+    }
     say("stopped at seq \(server.head.seq)")
-    _ = sources
     exit(ExitCode.ok.rawValue)
 }
 

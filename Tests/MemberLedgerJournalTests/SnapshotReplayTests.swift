@@ -130,3 +130,29 @@ struct SnapshotReplayTests {
         #expect(result.damage == .corrupt(seq: 6, offset: Int64(lineStarts[6]), reason: result.damage?.reason ?? ""))
     }
 }
+
+@Suite("Snapshots from the writer's position")
+struct WriterSnapshotTests {
+    @Test("the writer's position (also after reopening) makes a snapshot replay accepts")
+    func writerPosition() throws {
+        let scenario = try #require(SnapshotReplayTests.scenarios.first { $0.name == "teams" })
+        let temp = TemporaryFolder()
+        let folder = try journalFolder(with: scenario.events, in: temp)
+        for reopen in [false, true] {
+            let writer = try JournalWriter(folder: folder)
+            if !reopen {
+                try writer.append(
+                    recorded: Event(
+                        seq: Int64(scenario.events.count + 1), recordedAt: scenario.events.last!.recordedAt,
+                        payload: .memberImported(MemberImported(contact: ContactData(contactID: "new")))))
+            }
+            let (position, recordOffset) = writer.position
+            let state = try LedgerReplay(folder: folder).state(useSnapshots: false).state
+            try SnapshotStore(folder: folder).write(state, at: position, recordOffset: recordOffset)
+            let replayed = try LedgerReplay(folder: folder).state()
+            #expect(replayed.snapshotSeq == position.head.seq)
+            #expect(replayed.warnings.isEmpty, "\(replayed.warnings)")
+            #expect(replayed.state.digest == state.digest)
+        }
+    }
+}
