@@ -20,13 +20,15 @@ public struct ServerConfiguration: Sendable {
     public var accessLog: @Sendable (String) -> Void
     /// The clock events are recorded with.
     public var clock: @Sendable () -> Timestamp
+    /// The journal's write and sync (a seam for fault injection in tests).
+    public var storage: any JournalStorage
 
     /// Creates a configuration.
     public init(
         folder: DataFolder, http: HTTPServerConfiguration = HTTPServerConfiguration(), handshake: String,
         catalog: Catalog? = nil, passwordIterations: Int = DjangoPasswordHash.defaultIterations,
         maxPendingAppends: Int = 1024, accessLog: @escaping @Sendable (String) -> Void = { _ in },
-        clock: @escaping @Sendable () -> Timestamp = SystemClock.now
+        clock: @escaping @Sendable () -> Timestamp = SystemClock.now, storage: any JournalStorage = SystemStorage()
     ) {
         self.folder = folder
         self.http = http
@@ -36,5 +38,6 @@ public struct ServerConfiguration: Sendable {
         self.maxPendingAppends = maxPendingAppends
         self.accessLog = accessLog
         self.clock = clock
+        self.storage = storage
     }
 }

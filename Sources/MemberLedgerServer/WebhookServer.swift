@@ -30,7 +30,8 @@ public final class WebhookServer: Sendable {
     ) throws {
         self.configuration = configuration
         self.onJournalFailure = onJournalFailure
-        let writer = try JournalWriter(folder: configuration.folder, clock: configuration.clock)
+        let writer = try JournalWriter(
+            folder: configuration.folder, storage: configuration.storage, clock: configuration.clock)
         let replay = try LedgerReplay(folder: configuration.folder).state()
         for warning in replay.warnings { configuration.accessLog("warning: \(warning)") }
         ledger = LiveLedger(writer: writer, state: replay.state)

@@ -14,6 +14,7 @@ public final class ServerProcess: @unchecked Sendable {
     /// Everything the server printed on stdout before it was ready (the listening line and URLs).
     public let banner: String
     private let process: Process
+    private let output: FileHandle
 
     /// Starts `memberledger serve --data DATA --port 0` plus `arguments`, with `MEMBERLEDGER_HANDSHAKE`.
     public init(data: String, handshake: String = "H4ndSh4k3", arguments: [String] = [], logPath: String) throws {
@@ -33,6 +34,7 @@ public final class ServerProcess: @unchecked Sendable {
         try process.run()
         var text = ""
         let reader = output.fileHandleForReading
+        self.output = reader
         while !text.contains("site events:") {
             let chunk = reader.availableData
             if chunk.isEmpty { break }
@@ -64,6 +66,11 @@ public final class ServerProcess: @unchecked Sendable {
         process.waitUntilExit()
     }
 
+    /// What the server printed on stdout after its banner, read to the end (call after it exited).
+    public func remainingOutput() -> String {
+        String(decoding: output.readDataToEndOfFile(), as: UTF8.self)
+    }
+
     /// The access log so far.
     public var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
@@ -82,6 +89,13 @@ public enum PythonClient {
         public var headers: [String: String]
         /// The body as text.
         public var body: String
+
+        /// Creates a response record.
+        public init(status: Int, headers: [String: String], body: String) {
+            self.status = status
+            self.headers = headers
+            self.body = body
+        }
     }
 
     static let script = """

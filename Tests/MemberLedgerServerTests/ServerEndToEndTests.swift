@@ -123,6 +123,10 @@ struct ServerEndToEndTests {
         #expect(try running.send([PythonClient.request("GET", "/nope")])[0].status == 404)
 
         #expect(running.server.stop() == 0)
+        let farewell = running.server.remainingOutput()
+        #expect(farewell.contains("shutting down"))
+        #expect(farewell.contains("snapshot written"))
+        #expect(farewell.contains("stopped at seq \(head)"))
         // The journal holds every answered event, intact; replay gives the state the answers described.
         let folder = DataFolder(path: running.server.dataFolder)
         let scan = try JournalReader(folder: folder).verify()
