@@ -293,7 +293,15 @@ public final class WebhookServer: Sendable {
     private func log(remote: String, command: String, contact: String, status: Int, seq: Int64?, latency: Double) {
         let time = configuration.clock().rfc3339
         configuration.accessLog(
-            "\(time) \(remote) \(command) contact=\(contact) status=\(status) seq=\(seq.map(String.init) ?? "-") "
-                + "\(String(format: "%.1f", latency))ms")
+            "\(time) \(remote) \(Self.loggable(command)) contact=\(Self.loggable(contact)) status=\(status) "
+                + "seq=\(seq.map(String.init) ?? "-") \(String(format: "%.1f", latency))ms")
+    }
+
+    /// A value as one log token: control characters and spaces become `_` (a contact id cannot forge a log
+    /// line), and it is cut to 64 characters.
+    static func loggable(_ value: String) -> String {
+        String(
+            String.UnicodeScalarView(
+                value.unicodeScalars.prefix(64).map { $0.value <= 0x20 || $0.value == 0x7F ? "_" : $0 }))
     }
 }
