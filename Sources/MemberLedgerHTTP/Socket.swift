@@ -252,9 +252,17 @@ struct Socket: Sendable, Hashable {
         _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC)
     }
 
+    /// A `sockaddr_storage` holding a concrete address's bytes.
+    private static func storage<Address>(holding address: Address) -> sockaddr_storage {
+        var storage = sockaddr_storage()
+        withUnsafeMutableBytes(of: &storage) { target in
+            withUnsafeBytes(of: address) { target.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+        }
+        return storage
+    }
+
     /// A `sockaddr_in` or `sockaddr_in6` for a numeric host, or nil when the host is not numeric.
     private static func socketAddress(host: String, port: Int) -> (Int32, sockaddr_storage, socklen_t)? {
-        var storage = sockaddr_storage()
         var ipv4 = in_addr()
         if inet_pton(AF_INET, host, &ipv4) == 1 {
             var address = sockaddr_in()
@@ -264,12 +272,7 @@ struct Socket: Sendable, Hashable {
             address.sin_family = sa_family_t(AF_INET)
             address.sin_port = in_port_t(UInt16(port).bigEndian)
             address.sin_addr = ipv4
-            withUnsafeMutableBytes(of: &storage) { target in
-                withUnsafeBytes(of: address) {
-                    target.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: $0.count)
-                }
-            }
-            return (AF_INET, storage, socklen_t(MemoryLayout<sockaddr_in>.size))
+            return (AF_INET, storage(holding: address), socklen_t(MemoryLayout<sockaddr_in>.size))
         }
         var ipv6 = in6_addr()
         if inet_pton(AF_INET6, host, &ipv6) == 1 {
@@ -280,12 +283,7 @@ struct Socket: Sendable, Hashable {
             address.sin6_family = sa_family_t(AF_INET6)
             address.sin6_port = in_port_t(UInt16(port).bigEndian)
             address.sin6_addr = ipv6
-            withUnsafeMutableBytes(of: &storage) { target in
-                withUnsafeBytes(of: address) {
-                    target.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: $0.count)
-                }
-            }
-            return (AF_INET6, storage, socklen_t(MemoryLayout<sockaddr_in6>.size))
+            return (AF_INET6, storage(holding: address), socklen_t(MemoryLayout<sockaddr_in6>.size))
         }
         return nil
     }

@@ -34,6 +34,18 @@ struct ContactBuilder {
             lastName: lastName, tags: tags, fields: fields)
     }
 
+    /// A batch's contacts: one id each, checked like any contact id; an empty batch has no contact.
+    static func batch(_ ids: [String]) throws(WebhookError) -> [(contact: ContactData, idempotencyKey: String?)] {
+        var contacts: [(contact: ContactData, idempotencyKey: String?)] = []
+        for id in ids {
+            var builder = ContactBuilder()
+            builder.contactID = id
+            contacts.append((try builder.build(), nil))
+        }
+        guard !contacts.isEmpty else { throw .missingContactID }
+        return contacts
+    }
+
     /// `"a, b,c"` → `["a", "b", "c"]` (ActiveCampaign sends tags as one comma-separated string).
     static func splitTags(_ text: String) -> [String] {
         text.split(separator: ",").map { String($0).trimmingCharacters(in: " \t\r\n") }.filter { !$0.isEmpty }

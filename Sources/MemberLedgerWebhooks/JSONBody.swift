@@ -36,14 +36,7 @@ enum JSONBody {
             let ids =
                 value["contactIds"]?.arrayValue?.compactMap(scalar)
                 ?? ContactBuilder.splitTags(scalar(value["contactIds"]) ?? "")
-            var contacts: [(ContactData, String?)] = []
-            for id in ids {
-                var builder = ContactBuilder()
-                builder.contactID = id
-                contacts.append((try builder.build(), nil))
-            }
-            guard !contacts.isEmpty else { throw .missingContactID }
-            return BodyReading(dialect: .generic, contacts: contacts, parameters: parameters)
+            return BodyReading(dialect: .generic, contacts: try ContactBuilder.batch(ids), parameters: parameters)
         }
         if value["contactId"] != nil {
             var builder = ContactBuilder()

@@ -15,14 +15,7 @@ enum KeapForm {
         let parameters = FormParameters.read(form)
         let ids = batchIDs(form)
         if batch || ids.count > 1 {
-            var contacts: [(ContactData, String?)] = []
-            for id in ids {
-                var builder = ContactBuilder()
-                builder.contactID = id
-                contacts.append((try builder.build(), nil))
-            }
-            guard !contacts.isEmpty else { throw .missingContactID }
-            return BodyReading(dialect: .keap, contacts: contacts, parameters: parameters)
+            return BodyReading(dialect: .keap, contacts: try ContactBuilder.batch(ids), parameters: parameters)
         }
         var builder = ContactBuilder()
         var idName: String?
