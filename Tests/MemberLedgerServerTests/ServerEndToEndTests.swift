@@ -117,8 +117,11 @@ struct ServerEndToEndTests {
         let all = try HTTPFixture.all()
         let answers = try running.send(all.map(\.wireBytes))
         for (fixture, answer) in zip(all, answers) {
-            #expect([200, 400, 401, 404, 422].contains(answer.status), "\(fixture.name): \(answer.status) \(answer.body)")
-            #expect(Self.json(answer)["outcome"] != nil || Self.json(answer)["error"] != nil || Self.json(answer)["results"] != nil)
+            #expect(
+                [200, 400, 401, 404, 422].contains(answer.status), "\(fixture.name): \(answer.status) \(answer.body)")
+            #expect(
+                Self.json(answer)["outcome"] != nil || Self.json(answer)["error"] != nil
+                    || Self.json(answer)["results"] != nil)
         }
         #expect(answers.count == all.count)
 
