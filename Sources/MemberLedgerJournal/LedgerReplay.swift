@@ -27,6 +27,8 @@ public struct LedgerReplay: Sendable {
         public var warnings: [String]
         /// Damage where reading stopped, if the journal has any.
         public var damage: JournalDamage?
+        /// For an `as of` instant: what time did between the last record and that instant.
+        public var transitions: [TimedEffect] = []
     }
 
     /// The data folder.
@@ -37,11 +39,25 @@ public struct LedgerReplay: Sendable {
         self.folder = folder
     }
 
+    /// What `observe` sees for each event applied, in order.
+    public struct Step {
+        /// The event.
+        public var event: Event
+        /// What it did.
+        public var outcome: Outcome
+        /// Where its line starts in the journal.
+        public var recordOffset: Int64
+        /// The position after it (its `offset` is the bytes read so far).
+        public var position: JournalReader.Position
+        /// The state right after it.
+        public var state: LedgerState
+    }
+
     /// The state at `target`. `verify` checks every record's hash as it is read; `useSnapshots: false`
-    /// starts from seq 1. `observe` sees each event applied and its outcome, in order.
+    /// starts from seq 1. `observe` sees each event applied, in order.
     public func state(
         asOf target: Target = .end, verify: Bool = true, useSnapshots: Bool = true,
-        observe: ((Event, Outcome) -> Void)? = nil
+        observe: ((Step) -> Void)? = nil
     ) throws -> Result {
         var warnings: [String] = []
         let reader = JournalReader(folder: folder)
@@ -59,20 +75,21 @@ public struct LedgerReplay: Sendable {
             case .time(let instant): if event.recordedAt > instant { return false }
             }
             let outcome = state.apply(event)
-            observe?(event, outcome)
             recordOffset = lineOffset
             position = after
+            observe?(Step(event: event, outcome: outcome, recordOffset: lineOffset, position: after, state: state))
             return true
         }
+        var transitions: [TimedEffect] = []
         if case .time(let instant) = target {
-            state.advance(to: instant)
+            transitions = state.advance(to: instant)
         }
         let finalPosition =
             position
             ?? JournalReader.Position(journalID: scan.journalID ?? "", head: scan.head, offset: scan.goodLength)
         return Result(
             state: state, position: finalPosition, recordOffset: recordOffset, snapshotSeq: start?.snapshot.record.seq,
-            warnings: warnings, damage: scan.damage)
+            warnings: warnings, damage: scan.damage, transitions: transitions)
     }
 
     /// The newest snapshot at or before the target that belongs to this journal and this reducer version,

@@ -142,6 +142,34 @@ public struct SnapshotStore: Sendable {
         return path
     }
 
+    /// What a snapshot file holds, as far as it can be read: for `rebuild` and reports.
+    public struct Listing: Sendable {
+        /// The seq in its name.
+        public var seq: Int64
+        /// Its path.
+        public var path: String
+        /// The state digest it records (empty when unreadable).
+        public var digest: String
+        /// Why it cannot be used, when it cannot.
+        public var problem: String?
+    }
+
+    /// Every snapshot file, oldest first, checked as far as it can be on its own.
+    public func list() -> [Listing] {
+        candidates().reversed().map { candidate in
+            do {
+                let bytes = try FileSystem.readFile(candidate.path)
+                let snapshot = try Snapshot(fileBytes: bytes)
+                let problem =
+                    snapshot.reducerVersion == MemberLedgerCore.reducerVersion
+                    ? nil : "made by reducer version \(snapshot.reducerVersion)"
+                return Listing(seq: candidate.seq, path: candidate.path, digest: snapshot.stateDigest, problem: problem)
+            } catch {
+                return Listing(seq: candidate.seq, path: candidate.path, digest: "", problem: "\(error)")
+            }
+        }
+    }
+
     /// Snapshot files, newest (highest seq) first, with the seq from their names.
     func candidates() -> [(seq: Int64, path: String)] {
         let names = (try? FileSystem.contents(of: folder.snapshots)) ?? []

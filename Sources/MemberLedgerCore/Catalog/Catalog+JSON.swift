@@ -55,7 +55,7 @@ extension Catalog {
 
 extension JSONValue {
     /// A JSON array of strings.
-    static func strings(_ values: [String]) -> JSONValue { .array(values.map(JSONValue.string)) }
+    public static func strings(_ values: [String]) -> JSONValue { .array(values.map(JSONValue.string)) }
 }
 
 extension CustomOperation {

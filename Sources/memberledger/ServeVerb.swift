@@ -1,0 +1,101 @@
+import Foundation
+import MemberLedgerCore
+import MemberLedgerHTTP
+import MemberLedgerJournal
+import MemberLedgerServer
+import MemberLedgerWebhooks
+
+/// `memberledger serve`: the webhook server on the data folder.
+enum ServeVerb {
+    static let spec = VerbSpec(
+        name: "serve", summary: "Run the webhook server: every request is a durable event before it is answered.",
+        arguments: "", positionalCount: 0...0,
+        options: [
+            .data,
+            OptionSpec(name: "--host", value: "ADDRESS", help: "the numeric address to listen on (default 127.0.0.1)"),
+            OptionSpec(name: "--port", value: "N", help: "the port (default 8080; 0 picks a free one)"),
+            OptionSpec(
+                name: "--catalog", value: "FILE",
+                help: "record this catalog at start when it differs from the current one"),
+            OptionSpec(
+                name: "--password-iterations", value: "N", help: "PBKDF2 iterations for new passwords (default 600000)"),
+        ],
+        details: """
+            The handshake comes from MEMBERLEDGER_HANDSHAKE, else DIR/handshake (made on first start). The
+            access log goes to stderr. SIGINT or SIGTERM: stop accepting, finish requests in flight, write a
+            snapshot, exit 0. See Docs/http.md.
+            """,
+        run: run)
+
+    static func run(_ arguments: ParsedArguments) -> Never {
+        let folder = arguments.folder
+        var http = HTTPServerConfiguration()
+        http.host = arguments.options["--host"] ?? "127.0.0.1"
+        if let port = arguments.integer("--port") {
+            guard port <= 65535 else { usageError(spec, "--port takes 0 to 65535, got \(port)") }
+            http.port = Int(port)
+        }
+        var catalog: Catalog?
+        if let path = arguments.options["--catalog"] {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                fail("serve: cannot read \(path)", .noInput)
+            }
+            do {
+                catalog = try Catalog(jsonText: String(decoding: data, as: UTF8.self))
+            } catch {
+                fail("serve: \(path): \(error)", .badData)
+            }
+        }
+        let iterations = Int(
+            arguments.integer("--password-iterations", minimum: 1) ?? Int64(DjangoPasswordHash.defaultIterations))
+        let handshake: String
+        do {
+            handshake = try Handshake.load(folder: folder, environment: ProcessInfo.processInfo.environment)
+        } catch {
+            fail("serve: handshake: \(error)", .ioError)
+        }
+        // SIGINT and SIGTERM are blocked before any thread starts (threads inherit the mask), so they stay
+        // pending until the main thread takes them with sigwait and shuts down in order.
+        var stopSignals = sigset_t()
+        sigemptyset(&stopSignals)
+        sigaddset(&stopSignals, SIGINT)
+        sigaddset(&stopSignals, SIGTERM)
+        pthread_sigmask(SIG_BLOCK, &stopSignals, nil)
+        let configuration = ServerConfiguration(
+            folder: folder, http: http, handshake: handshake, catalog: catalog, passwordIterations: iterations,
+            accessLog: { line in FileHandle.standardError.write(Data((line + "\n").utf8)) })
+        let server: WebhookServer
+        do {
+            server = try WebhookServer(configuration: configuration) { error in
+                FileHandle.standardError.write(
+                    Data("memberledger: journal stopped: \(error); exiting so that a restart recovers it\n".utf8))
+                exit(ExitCode.ioError.rawValue)
+            }
+            try server.start()
+        } catch let error as JournalError {
+            if case .locked = error { fail("serve: \(error)", .tempFail) }
+            if case .corrupt = error { fail("serve: \(error)", .badData) }
+            fail("serve: \(error)", .ioError)
+        } catch {
+            fail("serve: \(error)", .ioError)
+        }
+        let base = "http://\(http.host):\(server.port)"
+        say("listening on \(base) (data \(folder.path), head \(server.head.seq))")
+        say("webhook URLs (keep them secret: they carry the handshake):")
+        for operation in WebhookOperation.allCases {
+            say("  \(WebhookURL.make(operation, base: base, handshake: handshake))")
+        }
+        say("site events: POST \(base)/events with Authorization: Bearer <handshake>")
+        var received: Int32 = 0
+        sigwait(&stopSignals, &received)
+        say("shutting down: finishing requests in flight")
+        server.shutdown()
+        do {
+            if let path = try server.writeSnapshot() { say("snapshot written: \(path)") }
+        } catch {
+            warn("no snapshot written: \(error)")
+        }
+        say("stopped at seq \(server.head.seq)")
+        exit(ExitCode.ok.rawValue)
+    }
+}

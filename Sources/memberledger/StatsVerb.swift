@@ -1,0 +1,62 @@
+import Foundation
+import MemberLedgerCore
+import MemberLedgerJournal
+
+/// `memberledger stats` and `memberledger digest`: counts, and what an auditor records.
+enum StatsVerb {
+    static let spec = VerbSpec(
+        name: "stats",
+        summary: "Count members, subscriptions by status, teams and seats, coupons by status, events by outcome.",
+        arguments: "", positionalCount: 0...0, options: [.data, .asOf, .seq, .json], details: "", run: run)
+
+    static func run(_ arguments: ParsedArguments) -> Never {
+        var outcomes: [String: Int64] = [:]
+        let state = replay(arguments) { step in outcomes[step.outcome.status.rawValue, default: 0] += 1 }.state
+        func counted<T>(_ items: some Sequence<T>, _ key: (T) -> String, _ keys: [String]) -> JSONValue {
+            var counts: [String: Int] = [:]
+            for item in items { counts[key(item), default: 0] += 1 }
+            return .object(keys.map { ($0, .int(counts[$0] ?? 0)) })
+        }
+        let teams = state.teams.values
+        let value: JSONValue = .object([
+            ("seq", .int(state.lastSeq)), ("members", .int(state.members.count)),
+            (
+                "subscriptions",
+                counted(state.subscriptions.values, { $0.status.rawValue }, SubscriptionStatus.allCases.map(\.rawValue))
+            ),
+            ("teams", .int(teams.count)), ("seatsUsed", .int(teams.reduce(0) { $0 + $1.seatsUsed })),
+            ("seatsFree", .int(teams.reduce(0) { $0 + $1.seatsFree })),
+            ("coupons", counted(state.coupons.values, { $0.status.rawValue }, CouponStatus.allCases.map(\.rawValue))),
+            (
+                "events",
+                .object(["applied", "unchanged", "rejected", "duplicate"].map { ($0, .int(outcomes[$0] ?? 0)) })
+            ),
+        ])
+        arguments.json ? printJSON(value) : say(ShowVerb.text(value))
+        exit(ExitCode.ok.rawValue)
+    }
+}
+
+enum DigestVerb {
+    static let spec = VerbSpec(
+        name: "digest", summary: "Print the head seq, its chain hash and the state digest: what an auditor records.",
+        arguments: "", positionalCount: 0...0, options: [.data, .asOf, .seq, .json],
+        details: "Keep SEQ:HASH outside the data folder; `verify --expect-head SEQ:HASH` proves it later.",
+        run: run)
+
+    static func run(_ arguments: ParsedArguments) -> Never {
+        let result = replay(arguments)
+        let value: JSONValue = .object([
+            ("seq", .int(result.position.head.seq)), ("chainHash", .string(result.position.head.hash)),
+            ("stateDigest", .string(result.state.digest)),
+        ])
+        if arguments.json {
+            printJSON(value)
+        } else {
+            say(
+                "head seq: \(result.position.head.seq)\nchain hash: \(result.position.head.hash)\nstate digest: \(result.state.digest)"
+            )
+        }
+        exit(ExitCode.ok.rawValue)
+    }
+}
