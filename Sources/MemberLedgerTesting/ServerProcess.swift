@@ -44,7 +44,7 @@ public final class ServerProcess: @unchecked Sendable {
         guard let range = text.range(of: "listening on http://127.0.0.1:"),
             let port = Int(text[range.upperBound...].prefix { $0.isNumber })
         else {
-            process.terminate()
+            Foundation.kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
             throw CocoaError(
                 .fileReadCorruptFile, userInfo: [NSLocalizedDescriptionKey: "server did not start: \(text)"])
@@ -52,7 +52,8 @@ public final class ServerProcess: @unchecked Sendable {
         self.port = port
     }
 
-    /// SIGTERM, then wait for the exit status.
+    /// SIGTERM, then wait for the exit status. (The server takes SIGTERM with sigwait, so this works even
+    /// though a child spawned from a test thread inherits that thread's blocked signals.)
     @discardableResult
     public func stop() -> Int32 {
         if process.isRunning { process.terminate() }

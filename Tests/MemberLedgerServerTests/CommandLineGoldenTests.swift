@@ -14,6 +14,10 @@ struct CommandLineGoldenTests {
         let scenario: String?
         let arguments: [String]
         var damage: Bool = false
+        /// Files to write in the working folder first.
+        var files: [String: String] = [:]
+        /// Whether the test holds the writer's lock while the command runs (as a server would).
+        var lockHeld: Bool = false
         var testDescription: String { name }
     }
 
@@ -56,7 +60,48 @@ struct CommandLineGoldenTests {
         Case(
             name: "webhook-url-missing-parameter", scenario: nil,
             arguments: ["webhook-url", "aal_updateteam", "--team", "3"]),
+        Case(
+            name: "history-as-of", scenario: "subscription-pause",
+            arguments: ["history", "42", "--as-of", "2026-04-02T09:00:01Z"]),
+        Case(name: "rebuild", scenario: "teams", arguments: ["rebuild"]),
+        Case(
+            name: "replay-file", scenario: nil, arguments: ["replay", "events.jsonl"],
+            files: ["events.jsonl": threeEvents]),
+        Case(
+            name: "import-csv", scenario: "members", arguments: ["import", "members.csv"],
+            files: [
+                "members.csv":
+                    "contactId,email,firstName,lastName,tags,plan\n1358,ada@example.com,Ada,,\"Gold, Trial\",gold\n77,new@example.com,New,Member,,\n"
+            ]),
+        Case(
+            name: "import-bad-row", scenario: "members", arguments: ["import", "members.csv"],
+            files: ["members.csv": "contactId,email\n1,a@b.c\n2\n"]),
+        Case(
+            name: "record", scenario: "subscription-payments", arguments: ["record", "event.json"],
+            files: ["event.json": #"{"type":"payment.failed","contactId":"42","productId":"11","amount":4900}"#]),
+        Case(
+            name: "record-rejected", scenario: "subscription-payments", arguments: ["record", "event.json"],
+            files: ["event.json": #"{"type":"coupon.redeemed","contactId":"42","code":"NOPE"}"#]),
+        Case(
+            name: "record-while-serving", scenario: "members", arguments: ["record", "event.json"],
+            files: ["event.json": #"{"type":"member.imported","contact":{"contactId":"5"}}"#], lockHeld: true),
+        Case(
+            name: "catalog-apply", scenario: "members", arguments: ["catalog", "apply", "catalog.json"],
+            files: [
+                "catalog.json":
+                    #"{"promos":[{"id":"5","name":"Come back","field":"comeback_coupon","validDays":7,"percentOff":30}]}"#
+            ]),
+        Case(
+            name: "catalog-apply-invalid", scenario: "members", arguments: ["catalog", "apply", "catalog.json"],
+            files: ["catalog.json": #"{"customOperations":[{"id":"1","name":"a","actions":[],"then":"1"}]}"#]),
     ]
+
+    static let threeEvents = """
+        {"v":1,"seq":1,"at":"2026-03-02T09:00:00Z","type":"member.imported","data":{"contact":{"contactId":"1","tags":["A"]}}}
+        {"v":1,"seq":2,"at":"2026-03-02T09:00:01Z","type":"member.imported","data":{"contact":{"contactId":"2"}}}
+        {"v":1,"seq":3,"at":"2026-03-02T09:00:02Z","type":"coupon.redeemed","data":{"contactId":"1","code":"X"}}
+
+        """
 
     static let folder = ScenarioFile.fixturesFolder().deletingLastPathComponent().appendingPathComponent("cli")
 
@@ -72,6 +117,12 @@ struct CommandLineGoldenTests {
                 newJournalID: "0123456789abcdef0123456789abcdef")
             for event in events { try writer.append(recorded: event) }
         }
+        for (name, content) in testCase.files {
+            try content.write(toFile: temp.appending(name), atomically: true, encoding: .utf8)
+        }
+        let holder =
+            testCase.lockHeld ? try JournalWriter(folder: DataFolder(path: temp.appending("ledger-data"))) : nil
+        defer { _ = holder }
         if testCase.damage {
             let path = temp.appending("ledger-data/journal.jsonl")
             var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
@@ -80,8 +131,11 @@ struct CommandLineGoldenTests {
             try Data(bytes).write(to: URL(fileURLWithPath: path))
         }
         let run = try Self.run(testCase.arguments, in: temp.path)
+        // The lock holder is this test process: its pid is the one varying part of an output.
+        let errors = run.error.replacingOccurrences(
+            of: "pid \(ProcessInfo.processInfo.processIdentifier)", with: "pid PID")
         let text =
-            "$ memberledger \(testCase.arguments.joined(separator: " "))\n--- exit \(run.status)\n--- stdout\n\(run.output)--- stderr\n\(run.error)"
+            "$ memberledger \(testCase.arguments.joined(separator: " "))\n--- exit \(run.status)\n--- stdout\n\(run.output)--- stderr\n\(errors)"
         let golden = Self.folder.appendingPathComponent("\(testCase.name).txt")
         if ProcessInfo.processInfo.environment["MEMBERLEDGER_RECORD_FIXTURES"] == "1" {
             try text.write(to: golden, atomically: true, encoding: .utf8)
@@ -108,5 +162,42 @@ struct CommandLineGoldenTests {
         let err = error.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+    }
+}
+
+@Suite("memberledger log --follow")
+struct LogFollowTests {
+    @Test("--follow prints events as they land, after the existing ones")
+    func follow() throws {
+        let temp = TemporaryFolder("memberledger-follow")
+        let folder = DataFolder(path: temp.appending("ledger-data"))
+        let writer = try JournalWriter(folder: folder)
+        try writer.append(EventDraft(.memberImported(MemberImported(contact: ContactData(contactID: "first")))))
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try #require(BuiltProduct.path("memberledger")))
+        process.arguments = ["log", "--follow", "--data", folder.path, "--json"]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        defer {
+            // SIGKILL: a child spawned from a test thread inherits its blocked signals, SIGTERM included.
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+        var text = ""
+        func readUntil(_ needle: String) {
+            while !text.contains(needle) {
+                let chunk = output.fileHandleForReading.availableData
+                if chunk.isEmpty { return }
+                text += String(decoding: chunk, as: UTF8.self)
+            }
+        }
+        readUntil("\"first\"")
+        try writer.append(EventDraft(.memberImported(MemberImported(contact: ContactData(contactID: "second")))))
+        readUntil("\"second\"")
+        let lines = text.split(separator: "\n")
+        #expect(lines.count == 2)
+        #expect(lines.first?.contains(#""seq":1"#) == true)
+        #expect(lines.last?.contains(#""seq":2"#) == true)
     }
 }
