@@ -20,10 +20,12 @@ public struct JournalReader: Sendable {
     /// Reads the whole journal and says whether it is intact: header, every hash, the chain, seq without
     /// gaps. An incomplete last line while a writer holds the lock is a record being written, not damage.
     /// Throws only when the file cannot be opened or read.
-    public func verify() throws(JournalError) -> JournalScan {
+    public func verify(progress: ((_ bytesRead: Int64, _ records: Int64) -> Void)? = nil) throws(JournalError)
+        -> JournalScan
+    {
         let file = try open()
         defer { file.close() }
-        var scan = try Self.scan(file, verify: true)
+        var scan = try Self.scan(LineReader(file: file), verify: true, progress: progress)
         if scan.damageIsIncompleteLastLine && writerIsActive {
             scan.damage = nil
             scan.damageIsIncompleteLastLine = false
@@ -99,11 +101,14 @@ public struct JournalReader: Sendable {
         try scan(LineReader(file: file), verify: verify)
     }
 
-    private static func scan(_ reader: LineReader, verify: Bool) throws(JournalError) -> JournalScan {
+    private static func scan(
+        _ reader: LineReader, verify: Bool, progress: ((Int64, Int64) -> Void)? = nil
+    ) throws(JournalError) -> JournalScan {
         var scanner = JournalScanner(verify: verify)
         do {
             try reader.forEachLine { line, offset, complete in
                 scanner.consume(line, at: offset, complete: complete)
+                progress?(offset + Int64(line.count) + 1, scanner.head.seq)
                 return scanner.wantsMore
             }
         } catch let error as SystemError {

@@ -25,9 +25,17 @@ enum VerifyVerb {
             expected = (seq, String(parts[1]))
         }
         let scan: JournalScan
+        let size =
+            (try? FileManager.default.attributesOfItem(atPath: arguments.folder.journal)[.size] as? Int).map(Int64.init)
+            ?? 0
+        let progress = Progress("verify", total: size, unit: "records")
         do {
-            scan = try JournalReader(folder: arguments.folder).verify()
+            scan = try JournalReader(folder: arguments.folder).verify { bytes, records in
+                progress.update(done: bytes, items: records)
+            }
+            progress.finish()
         } catch {
+            progress.finish()
             fail("verify: \(error)", .cannotOpen)
         }
         var problem: String?
