@@ -26,6 +26,9 @@ final class CommitQueue: @unchecked Sendable {
         var endOffset: Int64
         /// Where the head record's line starts.
         var headOffset: Int64
+        /// The last record known durable, the journal's length and where that record starts: what readers
+        /// of the writer's position may rely on (the head above may still be in flight).
+        var durable: (head: JournalHead, endOffset: Int64, headOffset: Int64)
 
         /// Chains an event after the head and queues its line; `tail` is the event's encoded tail when the
         /// caller prepared it outside the lock.
@@ -52,8 +55,14 @@ final class CommitQueue: @unchecked Sendable {
             semaphore.signal()
         }
 
-        func wait() throws(JournalError) {
-            semaphore.wait()
+        /// Waits until durable; with a timeout, gives up waiting (the record is still written: the caller
+        /// only stops waiting for it) and throws `.stillWriting`.
+        func wait(timeout seconds: Double? = nil, seq: Int64 = 0) throws(JournalError) {
+            if let seconds {
+                guard semaphore.wait(timeout: .now() + seconds) == .success else { throw .stillWriting(seq: seq) }
+            } else {
+                semaphore.wait()
+            }
             if let error { throw error }
         }
     }
@@ -68,7 +77,8 @@ final class CommitQueue: @unchecked Sendable {
     init(file: FileDescriptor, storage: any JournalStorage, head: JournalHead, endOffset: Int64, headOffset: Int64) {
         self.file = file
         self.storage = storage
-        state = State(head: head, endOffset: endOffset, headOffset: headOffset)
+        state = State(
+            head: head, endOffset: endOffset, headOffset: headOffset, durable: (head, endOffset, headOffset))
         let thread = Thread { [self] in flushLoop() }
         thread.name = "journal-flusher"
         thread.start()
@@ -90,7 +100,17 @@ final class CommitQueue: @unchecked Sendable {
             lock.unlock()
             throw failure
         }
-        let (first, second) = try body(&state)
+        if state.stopping {
+            lock.unlock()
+            throw .closed
+        }
+        let (first, second): (First, Second)
+        do throws(JournalError) {
+            (first, second) = try body(&state)
+        } catch {
+            lock.unlock()
+            throw error
+        }
         let waiter = Waiter()
         state.waiters.append(waiter)
         let wake = state.flusherIdle
@@ -136,6 +156,7 @@ final class CommitQueue: @unchecked Sendable {
                 let batch = state.pending
                 let waiters = state.waiters
                 let records = state.queuedRecords
+                let batchEnd = (state.head, state.endOffset, state.headOffset)
                 state.pending.removeAll(keepingCapacity: true)
                 state.waiters.removeAll(keepingCapacity: true)
                 state.queuedRecords = 0
@@ -158,6 +179,7 @@ final class CommitQueue: @unchecked Sendable {
                     state.pending.removeAll()
                     state.queuedRecords = 0
                 } else {
+                    state.durable = batchEnd
                     state.statistics.records += records
                     state.statistics.syncs += 1
                     state.statistics.largestBatch = max(state.statistics.largestBatch, records)

@@ -14,6 +14,11 @@ public enum JournalError: Error, Sendable, Equatable, CustomStringConvertible {
     case closed
     /// There is no journal in the data folder.
     case noJournal(path: String)
+    /// The record is queued but not durable within the caller's time limit; it will still be written (or
+    /// the writer poisoned), so a retry finds it as a duplicate.
+    case stillWriting(seq: Int64)
+    /// An event too large to be a record (nothing was written).
+    case recordTooLarge(bytes: Int, limit: Int)
 
     public var description: String {
         switch self {
@@ -25,6 +30,9 @@ public enum JournalError: Error, Sendable, Equatable, CustomStringConvertible {
         case .poisoned(let error): "journal stopped after a failed write or sync (\(error)); reopen it to recover"
         case .closed: "journal writer is closed"
         case .noJournal(let path): "no journal at \(path)"
+        case .stillWriting(let seq): "record \(seq) is not durable yet; the disk is slow"
+        case .recordTooLarge(let bytes, let limit):
+            "an event of \(bytes) bytes is over the \(limit)-byte limit of a record; nothing was written"
         }
     }
 }

@@ -16,6 +16,9 @@ public enum JournalFormat {
     public static let formatName = "memberledger-journal"
     /// The format version this code writes and reads.
     public static let version = 1
+    /// The longest event tail the writer accepts: half the longest line a reader reads, so every record
+    /// written can be read back.
+    public static let maximumTailBytes = LineReader.maxLineLength / 2
 
     static let headerStart = Array(#"{"format":"memberledger-journal","#.utf8)
     static let recordStart = Array(#"{"v":1,"seq":"#.utf8)

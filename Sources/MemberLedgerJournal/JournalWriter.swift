@@ -89,14 +89,17 @@ public final class JournalWriter: Sendable {
         lockFile.close()
     }
 
-    /// The last record appended (durable once `append` has returned for it).
-    public var lastRecord: JournalHead { queue.withState { $0.head } }
+    /// The last record known to be durable.
+    public var lastRecord: JournalHead { queue.withState { $0.durable.head } }
 
-    /// Where the journal stands: the head record, the offset after it, and where its line starts (what a
-    /// snapshot of the state at the head records).
+    /// Where the journal durably stands: the last durable record, the offset after it, and where its line
+    /// starts (what a snapshot of the state at that record records).
     public var position: (position: JournalReader.Position, recordOffset: Int64) {
         queue.withState { state in
-            (JournalReader.Position(journalID: journalID, head: state.head, offset: state.endOffset), state.headOffset)
+            (
+                JournalReader.Position(journalID: journalID, head: state.durable.head, offset: state.durable.endOffset),
+                state.durable.headOffset
+            )
         }
     }
 
@@ -106,33 +109,38 @@ public final class JournalWriter: Sendable {
     /// Appends one event and returns it as recorded, once it is durable.
     @discardableResult
     public func append(_ draft: EventDraft) throws(JournalError) -> Event {
-        try append(draft) { _ in () }.event
+        try append(draft, timeout: nil) { _ in () }.event
     }
 
     /// Appends one event; `onStamp` runs with the stamped event before it is written, in seq order with
-    /// every other append (the server applies the event to its live state there). Returns once durable.
+    /// every other append (the server applies the event to its live state there). Returns once durable;
+    /// with `timeout`, throws `.stillWriting` if the disk has not made it durable in time.
     public func append<Result>(
-        _ draft: EventDraft, onStamp: (Event) -> Result
+        _ draft: EventDraft, timeout: Double? = nil, onStamp: (Event) -> Result
     ) throws(JournalError) -> (event: Event, result: Result) {
         // Everything but seq and time is encoded before the lock, in parallel with other appenders.
-        let tail = JournalFormat.tail(of: draft.stamped(seq: 1, at: Timestamp(microseconds: 0)))
+        let tail = try Self.checkedTail(of: draft.stamped(seq: 1, at: Timestamp(microseconds: 0)))
         let (event, result, waiter) = try queue.enqueue { (state) throws(JournalError) in
             let event = draft.stamped(seq: state.head.seq + 1, at: max(clock(), state.head.recordedAt))
             let result = onStamp(event)
             state.chain(event, tail: tail)
             return (event, result)
         }
-        try waiter.wait()
+        try waiter.wait(timeout: timeout, seq: event.seq)
         return (event, result)
     }
 
     /// Appends several events as one batch (bulk import): one write and one sync for all of them, returned
     /// in order once durable.
     public func append(contentsOf drafts: [EventDraft]) throws(JournalError) -> [Event] {
+        var tails: [[UInt8]] = []
+        for draft in drafts {
+            tails.append(try Self.checkedTail(of: draft.stamped(seq: 1, at: Timestamp(microseconds: 0))))
+        }
         let (events, _, waiter) = try queue.enqueue { (state) throws(JournalError) in
-            let events = drafts.map { draft in
+            let events = zip(drafts, tails).map { draft, tail in
                 let event = draft.stamped(seq: state.head.seq + 1, at: max(clock(), state.head.recordedAt))
-                state.chain(event)
+                state.chain(event, tail: tail)
                 return event
             }
             return (events, ())
@@ -144,14 +152,24 @@ public final class JournalWriter: Sendable {
     /// Appends an event recorded elsewhere (moving an exported journal, building test journals) as it is;
     /// its seq must be the next one and its time must not go back. Returns once durable.
     public func append(recorded event: Event) throws(JournalError) {
+        let tail = try Self.checkedTail(of: event)
         let (_, _, waiter) = try queue.enqueue { (state) throws(JournalError) in
             precondition(
                 event.seq == state.head.seq + 1, "recorded event \(event.seq) does not follow \(state.head.seq)")
             precondition(event.recordedAt >= state.head.recordedAt, "recorded event \(event.seq) goes back in time")
-            state.chain(event)
+            state.chain(event, tail: tail)
             return ((), ())
         }
         try waiter.wait()
+    }
+
+    /// An event's encoded tail, refused when the record would be too long for a reader to read back.
+    private static func checkedTail(of event: Event) throws(JournalError) -> [UInt8] {
+        let tail = JournalFormat.tail(of: event)
+        guard tail.count <= JournalFormat.maximumTailBytes else {
+            throw .recordTooLarge(bytes: tail.count, limit: JournalFormat.maximumTailBytes)
+        }
+        return tail
     }
 
     // MARK: - Opening

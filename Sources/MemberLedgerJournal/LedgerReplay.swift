@@ -103,11 +103,17 @@ public struct LedgerReplay: Sendable {
             do {
                 let snapshot = try Snapshot(fileBytes: FileSystem.readFile(candidate.path))
                 if case .time(let instant) = target, snapshot.record.recordedAt > instant { continue }
+                guard snapshot.record.seq == candidate.seq else {
+                    throw SnapshotProblem.mismatch(
+                        "its header says seq \(snapshot.record.seq), its name \(candidate.seq)")
+                }
                 let position = try check(snapshot, against: reader)
                 let state = try LedgerState(canonicalBytes: snapshot.stateBytes)
-                guard state.lastSeq == snapshot.record.seq else {
+                guard state.lastSeq == snapshot.record.seq, state.lastRecordedAt == snapshot.record.recordedAt,
+                    state.clock == state.lastRecordedAt
+                else {
                     throw SnapshotProblem.mismatch(
-                        "state is at seq \(state.lastSeq), header says \(snapshot.record.seq)")
+                        "its state is not the state right after record \(snapshot.record.seq)")
                 }
                 return (snapshot, state, position)
             } catch {

@@ -116,7 +116,9 @@ public struct SnapshotStore: Sendable {
         throws(SystemError)
         -> String
     {
-        precondition(state.lastSeq == position.head.seq, "snapshot state is not at the position's record")
+        precondition(
+            state.lastSeq == position.head.seq && state.clock == state.lastRecordedAt,
+            "a snapshot is taken right after a record, never of a state advanced past it")
         let bytes = state.canonicalBytes
         let snapshot = Snapshot(
             journalID: position.journalID, record: position.head, recordOffset: recordOffset,
@@ -150,6 +152,10 @@ public struct SnapshotStore: Sendable {
         public var path: String
         /// The state digest it records (empty when unreadable).
         public var digest: String
+        /// The journal, record hash and offset it claims to follow (empty when unreadable).
+        public var journalID = ""
+        public var chainHash = ""
+        public var recordOffset: Int64 = -1
         /// Why it cannot be used, when it cannot.
         public var problem: String?
     }
@@ -160,10 +166,16 @@ public struct SnapshotStore: Sendable {
             do {
                 let bytes = try FileSystem.readFile(candidate.path)
                 let snapshot = try Snapshot(fileBytes: bytes)
-                let problem =
-                    snapshot.reducerVersion == MemberLedgerCore.reducerVersion
-                    ? nil : "made by reducer version \(snapshot.reducerVersion)"
-                return Listing(seq: candidate.seq, path: candidate.path, digest: snapshot.stateDigest, problem: problem)
+                var problem: String?
+                if snapshot.reducerVersion != MemberLedgerCore.reducerVersion {
+                    problem = "made by reducer version \(snapshot.reducerVersion)"
+                } else if snapshot.record.seq != candidate.seq {
+                    problem = "its header says seq \(snapshot.record.seq)"
+                }
+                return Listing(
+                    seq: candidate.seq, path: candidate.path, digest: snapshot.stateDigest,
+                    journalID: snapshot.journalID,
+                    chainHash: snapshot.record.hash, recordOffset: snapshot.recordOffset, problem: problem)
             } catch {
                 return Listing(seq: candidate.seq, path: candidate.path, digest: "", problem: "\(error)")
             }

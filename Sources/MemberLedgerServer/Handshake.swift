@@ -1,4 +1,5 @@
 import MemberLedgerJournal
+import MemberLedgerWebhooks
 
 #if canImport(Glibc)
     import Glibc
@@ -17,13 +18,18 @@ public enum Handshake {
     /// The handshake for a data folder, creating its file when neither the environment nor the file has one.
     public static func load(folder: DataFolder, environment: [String: String]) throws -> String {
         if let fromEnvironment = environment["MEMBERLEDGER_HANDSHAKE"], !fromEnvironment.isEmpty {
+            guard fromEnvironment.utf8.count >= WebhookDecoder.minimumHandshakeLength else {
+                throw HandshakeError.tooShort(path: "MEMBERLEDGER_HANDSHAKE")
+            }
             return fromEnvironment
         }
         let path = "\(folder.path)/handshake"
         if FileSystem.exists(path) {
             let text = String(decoding: try FileSystem.readFile(path), as: UTF8.self)
                 .filter { !$0.isWhitespace }
-            guard text.count >= 16 else { throw HandshakeError.tooShort(path: path) }
+            guard text.utf8.count >= WebhookDecoder.minimumHandshakeLength else {
+                throw HandshakeError.tooShort(path: path)
+            }
             return text
         }
         try FileSystem.makeDirectory(folder.path)
@@ -44,7 +50,8 @@ public enum HandshakeError: Error, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .tooShort(let path): "\(path) holds fewer than 16 characters; delete it to have a new one made"
+        case .tooShort(let path):
+            "\(path) holds fewer than \(WebhookDecoder.minimumHandshakeLength) characters; use a longer one (delete the file to have one made)"
         }
     }
 }

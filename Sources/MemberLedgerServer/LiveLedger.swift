@@ -16,9 +16,9 @@ final class LiveLedger: Sendable {
         self.state = Mutex(state)
     }
 
-    /// Records an event durably and returns it with its outcome.
-    func record(_ draft: EventDraft) throws(JournalError) -> (event: Event, outcome: Outcome) {
-        let (event, outcome) = try writer.append(draft) { event in
+    /// Records an event durably and returns it with its outcome; gives up waiting after `timeout` seconds.
+    func record(_ draft: EventDraft, timeout: Double? = nil) throws(JournalError) -> (event: Event, outcome: Outcome) {
+        let (event, outcome) = try writer.append(draft, timeout: timeout) { event in
             state.withLock { $0.apply(event) }
         }
         return (event, outcome)

@@ -14,8 +14,12 @@ public struct ServerConfiguration: Sendable {
     public var catalog: Catalog?
     /// PBKDF2 iterations for generated passwords.
     public var passwordIterations: Int
-    /// Appends allowed to wait for durability at once; more are answered 503 at once.
+    /// Appends allowed to wait for durability at once; more are answered 503 at once. Below the
+    /// connection cap, so that a stalled disk is answered 503 rather than by a full accept queue.
     public var maxPendingAppends: Int
+    /// Seconds a request waits for its record to be durable before it is answered 503 (the record is still
+    /// written; the CRM's retry then finds it as a duplicate). Far below ActiveCampaign's 5 s.
+    public var durabilityTimeout: Double
     /// Where the access log goes (one line per request); never receives a secret.
     public var accessLog: @Sendable (String) -> Void
     /// The clock events are recorded with.
@@ -27,7 +31,8 @@ public struct ServerConfiguration: Sendable {
     public init(
         folder: DataFolder, http: HTTPServerConfiguration = HTTPServerConfiguration(), handshake: String,
         catalog: Catalog? = nil, passwordIterations: Int = DjangoPasswordHash.defaultIterations,
-        maxPendingAppends: Int = 1024, accessLog: @escaping @Sendable (String) -> Void = { _ in },
+        maxPendingAppends: Int = 128, durabilityTimeout: Double = 2,
+        accessLog: @escaping @Sendable (String) -> Void = { _ in },
         clock: @escaping @Sendable () -> Timestamp = SystemClock.now, storage: any JournalStorage = SystemStorage()
     ) {
         self.folder = folder
@@ -36,6 +41,7 @@ public struct ServerConfiguration: Sendable {
         self.catalog = catalog
         self.passwordIterations = passwordIterations
         self.maxPendingAppends = maxPendingAppends
+        self.durabilityTimeout = durabilityTimeout
         self.accessLog = accessLog
         self.clock = clock
         self.storage = storage

@@ -137,10 +137,11 @@ public final class WebhookServer: Sendable {
         let incoming = IncomingRequest(
             method: request.method, target: request.target, headers: request.headers.map { ($0.name, $0.value) },
             body: request.body)
-        let command =
-            incoming.query.flatMap { query in
-                query.split(separator: "&").first { $0.hasPrefix("aal_") }.map { String($0.prefix { $0 != "=" }) }
-            } ?? "-"
+        // Only the fourteen command names become metric labels and log tokens: the raw name is the client's.
+        let named = incoming.query.flatMap { query in
+            query.split(separator: "&").first { $0.hasPrefix("aal_") }.map { String($0.prefix { $0 != "=" }) }
+        }
+        let command = named.map { WebhookOperation(rawValue: $0) != nil ? $0 : "aal_unknown" } ?? "-"
         guard request.method == "GET" || request.method == "POST" else {
             return (command, "-", nil, Self.methodNotAllowed("GET, POST"))
         }
@@ -208,7 +209,13 @@ public final class WebhookServer: Sendable {
             return .failure(Refusal(Self.unavailable("too many requests are waiting to be recorded; retry shortly")))
         }
         do throws(JournalError) {
-            return .success(try ledger.record(draft))
+            return .success(try ledger.record(draft, timeout: configuration.durabilityTimeout))
+        } catch .stillWriting {
+            return .failure(
+                Refusal(Self.unavailable("the disk is slow and the request is not recorded yet; retry shortly")))
+        } catch .recordTooLarge(let bytes, let limit) {
+            return .failure(
+                Refusal(Self.error(413, JournalError.recordTooLarge(bytes: bytes, limit: limit).description)))
         } catch {
             if !stopped.exchange(true, ordering: .relaxed) { onJournalFailure(error) }
             return .failure(
@@ -244,7 +251,8 @@ public final class WebhookServer: Sendable {
         }
         let key = posted.idempotencyKey ?? request.headers["Idempotency-Key"] ?? request.headers["webhook-id"]
         let draft = EventDraft(
-            posted.payload, fingerprint: key.map(Fingerprint.of(idempotencyKey:)), occurredAt: posted.occurredAt)
+            posted.payload.withoutSecretFields, fingerprint: key.map(Fingerprint.of(idempotencyKey:)),
+            occurredAt: posted.occurredAt)
         let contact = posted.payload.contactIDs.first ?? "-"
         switch append(draft) {
         case .success(let (event, outcome)):

@@ -17,7 +17,9 @@ public final class ServerProcess: @unchecked Sendable {
     private let output: FileHandle
 
     /// Starts `memberledger serve --data DATA --port 0` plus `arguments`, with `MEMBERLEDGER_HANDSHAKE`.
-    public init(data: String, handshake: String = "H4ndSh4k3", arguments: [String] = [], logPath: String) throws {
+    public init(data: String, handshake: String = "H4ndSh4k3H4ndSh4k3", arguments: [String] = [], logPath: String)
+        throws
+    {
         guard let executable = BuiltProduct.path("memberledger") else { throw CocoaError(.executableNotLoadable) }
         dataFolder = data
         self.logPath = logPath

@@ -1,14 +1,5 @@
 import MemberLedgerCore
 
-/// Field names that must never be stored: a CRM may echo the password field back (Kit's
-/// `accessally_password`), and plaintext passwords never reach the journal.
-enum SecretField {
-    static func isSecret(_ name: String) -> Bool {
-        let lowered = name.lowercased()
-        return lowered.contains("password") || lowered.contains("passwd")
-    }
-}
-
 /// Builds a contact from loose name/value data, whichever dialect it came in.
 struct ContactBuilder {
     var contactID: String?

@@ -12,12 +12,14 @@ enum MergeField {
 }
 
 extension String {
-    /// The text without leading and trailing characters from `set`.
+    /// The text without leading and trailing Unicode scalars from `set`. Scalars, not characters: in
+    /// `" \t\r\n"` the pair CR LF is one Character, and a lone LF would otherwise survive.
     func trimmingCharacters(in set: String) -> String {
-        let characters = Set(set)
-        guard let first = firstIndex(where: { !characters.contains($0) }),
-            let last = lastIndex(where: { !characters.contains($0) })
+        let scalars = Set(set.unicodeScalars)
+        let view = unicodeScalars
+        guard let first = view.firstIndex(where: { !scalars.contains($0) }),
+            let last = view.lastIndex(where: { !scalars.contains($0) })
         else { return "" }
-        return String(self[first...last])
+        return String(view[first...last])
     }
 }

@@ -25,7 +25,7 @@ enum Redaction {
         case .object(let members):
             var changed = false
             let cleaned = members.map { name, member -> (key: String, value: JSONValue) in
-                if SecretField.isSecret(name), member.stringValue?.isEmpty == false {
+                if SecretField.isSecret(name), !member.isNull, member.stringValue?.isEmpty != true {
                     changed = true
                     return (name, .string(WebhookDecoder.redacted))
                 }

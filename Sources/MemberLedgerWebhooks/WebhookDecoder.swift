@@ -12,9 +12,13 @@ public struct WebhookDecoder: Sendable {
     /// The text that replaces secrets in anything stored or logged.
     public static let redacted = "REDACTED"
 
-    /// A decoder that accepts requests carrying `handshake`.
+    /// The shortest handshake accepted: long enough to guess no better than a random 16-character key,
+    /// and to be recognised (and redacted) wherever it appears.
+    public static let minimumHandshakeLength = 16
+
+    /// A decoder that accepts requests carrying `handshake` (at least 16 characters).
     public init(handshake: String) {
-        precondition(!handshake.isEmpty, "the handshake must not be empty")
+        precondition(handshake.utf8.count >= Self.minimumHandshakeLength, "the handshake is too short")
         self.handshake = Array(handshake.utf8)
     }
 
@@ -28,6 +32,10 @@ public struct WebhookDecoder: Sendable {
         guard names.count == 1 else { throw .severalCommands(names) }
         guard let operation = WebhookOperation(rawValue: commandPair.name) else {
             throw .unknownCommand(commandPair.name)
+        }
+        // The handshake belongs in the URL only: in a body it would be kept with the event.
+        if request.body.count >= handshake.count, request.body.firstRange(of: handshake) != nil {
+            throw .handshakeInBody
         }
         let batch = operation == .batchSync
         var reading = try readBody(request, batch: batch)
@@ -58,7 +66,8 @@ public struct WebhookDecoder: Sendable {
         } else {
             items = body.contacts.map { contact, key in
                 .init(
-                    command: WebhookCommand(operation, contact: contact, parameters: body.parameters),
+                    command: WebhookCommand(
+                        operation, contact: contact.withoutSecretFields, parameters: body.parameters),
                     idempotencyKey: key ?? (body.contacts.count == 1 ? idempotencyKey : nil))
             }
         }
@@ -115,7 +124,10 @@ public struct WebhookDecoder: Sendable {
         guard let mark = target.firstIndex(of: "?") else { return target }
         let pieces = target[target.index(after: mark)...].split(separator: "&", omittingEmptySubsequences: false)
             .map { piece -> String in
-                guard piece.hasPrefix("aal_"), let equals = piece.firstIndex(of: "=") else { return String(piece) }
+                // The name as the server reads it (%-decoded): `%61al_genpass` is `aal_genpass` too.
+                guard let equals = piece.firstIndex(of: "="),
+                    FormBody.decode(Array(piece[..<equals].utf8))?.hasPrefix("aal_") == true
+                else { return String(piece) }
                 return String(piece[...equals]) + redacted
             }
         return String(target[...mark]) + pieces.joined(separator: "&")

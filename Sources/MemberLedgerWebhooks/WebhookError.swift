@@ -23,6 +23,8 @@ public enum WebhookError: Error, Sendable, Equatable, CustomStringConvertible {
     case missingContactID
     /// A CRM merge field arrived unsubstituted, e.g. `contactId=[Contact ID]`.
     case unsubstitutedMergeField(name: String, value: String)
+    /// The handshake appears in the body; it belongs only in the URL, and a body is kept with the event.
+    case handshakeInBody
     /// A parameter given twice with different values (query and body disagree).
     case conflictingParameter(name: String)
 
@@ -48,6 +50,8 @@ public enum WebhookError: Error, Sendable, Equatable, CustomStringConvertible {
             "no contact id: send contactId (Keap, Ontraport), contact[id] (ActiveCampaign) or a subscriber id (Kit, Drip)"
         case .unsubstitutedMergeField(let name, let value):
             "\(name) is \"\(value)\", a merge field the CRM did not fill in; check the webhook's post data in the CRM"
+        case .handshakeInBody:
+            "the handshake appears in the request body; it belongs only in the URL (the body is kept in the journal)"
         case .conflictingParameter(let name):
             "parameter \(name) is given twice with different values"
         }

@@ -134,7 +134,8 @@ enum RecordVerb {
         let writer = OfflineWriter.open(arguments, verb: "record")
         OfflineWriter.record(
             EventDraft(
-                request.payload, fingerprint: request.idempotencyKey.map(Fingerprint.of(idempotencyKey:)),
+                request.payload.withoutSecretFields,
+                fingerprint: request.idempotencyKey.map(Fingerprint.of(idempotencyKey:)),
                 occurredAt: request.occurredAt),
             with: writer, json: arguments.json)
     }

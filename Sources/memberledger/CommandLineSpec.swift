@@ -170,16 +170,40 @@ func usageError(_ verb: VerbSpec, _ message: String) -> Never {
 
 /// Prints an error to stderr and exits.
 func fail(_ message: String, _ code: ExitCode) -> Never {
-    FileHandle.standardError.write(Data("memberledger: \(message)\n".utf8))
+    emit(2, "memberledger: \(message)\n")
     exit(code.rawValue)
 }
 
 /// Writes a line to stdout at once (stdout to a pipe is otherwise buffered until exit).
 func say(_ line: String) {
-    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    emit(1, line + "\n")
 }
 
 /// Writes a warning to stderr.
 func warn(_ line: String) {
-    FileHandle.standardError.write(Data("memberledger: warning: \(line)\n".utf8))
+    emit(2, "memberledger: warning: \(line)\n")
+}
+
+/// Writes text to a descriptor with write(2), retrying short writes and EINTR and ignoring every other
+/// error: a closed pipe (the server ignores SIGPIPE) must never stop the program, as Foundation's
+/// `FileHandle.write` would.
+func emit(_ descriptor: Int32, _ text: String) {
+    emit(descriptor, Array(text.utf8))
+}
+
+/// Writes bytes to a descriptor, ignoring errors (see `emit(_:_:)` for text).
+func emit(_ descriptor: Int32, _ bytes: [UInt8]) {
+    bytes.withUnsafeBytes { buffer in
+        var offset = 0
+        while offset < buffer.count {
+            let written = write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+            if written > 0 {
+                offset += written
+            } else if written < 0 && errno == EINTR {
+                continue
+            } else {
+                return
+            }
+        }
+    }
 }

@@ -18,7 +18,8 @@ enum HistoryVerb {
     static func run(_ arguments: ParsedArguments) -> Never {
         let contact = arguments.positional[0]
         var found = false
-        let result = replay(arguments) { step in
+        // From seq 1: the history lists every event, including those a snapshot would skip.
+        let result = replay(arguments, useSnapshots: false) { step in
             let effects = step.outcome.effects.filter { $0.contactID == contact }
             let transitions = step.outcome.transitions.filter { $0.effect.contactID == contact }
             let named = step.event.payload.contactIDs.contains(contact)

@@ -22,14 +22,28 @@ enum ImportVerb {
         guard let data = FileManager.default.contents(atPath: path) else {
             fail("import: cannot read \(path)", .noInput)
         }
-        let bytes = [UInt8](data)
-        let contacts: [ContactData]
+        var bytes = [UInt8](data)
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }  // a UTF-8 byte-order mark
+        var contacts: [ContactData]
         do {
             contacts =
                 bytes.first(where: { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\n") }) == UInt8(ascii: "{")
                 ? try jsonLines(bytes) : try CSV.contacts(bytes)
         } catch {
             fail("import: \(path): \(error)", .badData)
+        }
+        // Password columns are never stored; rows too large to be a record are refused before anything is written.
+        contacts = contacts.map(\.withoutSecretFields)
+        for (index, contact) in contacts.enumerated() {
+            let size = JournalFormat.tail(
+                of: EventDraft(.memberImported(MemberImported(contact: contact))).stamped(
+                    seq: 1, at: Timestamp(microseconds: 0))
+            ).count
+            if size > JournalFormat.maximumTailBytes {
+                fail(
+                    "import: \(path): row \(index + 1) (contact \(contact.contactID)) is \(size) bytes, over the \(JournalFormat.maximumTailBytes)-byte limit",
+                    .badData)
+            }
         }
         let writer = OfflineWriter.open(arguments, verb: "import")
         var state: LedgerState

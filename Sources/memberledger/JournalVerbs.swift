@@ -143,13 +143,24 @@ enum RebuildVerb {
         let bySeq = Dictionary(snapshots.map { ($0.seq, $0) }, uniquingKeysWith: { first, _ in first })
         let result = replay(arguments, target: .end, useSnapshots: false) { step in
             guard let snapshot = bySeq[step.event.seq] else { return }
-            if snapshot.digest == step.state.digest && snapshot.problem == nil {
+            // Agreement is the whole binding replay checks: same state, journal, record hash and offset.
+            let problem =
+                snapshot.problem
+                ?? (snapshot.digest != step.state.digest
+                    ? "its state differs from replay"
+                    : snapshot.journalID != step.position.journalID
+                        ? "it belongs to journal \(snapshot.journalID)"
+                        : snapshot.chainHash != step.position.head.hash
+                            ? "its record hash differs from the journal's"
+                            : snapshot.recordOffset != step.recordOffset
+                                ? "its record offset differs from the journal's" : nil)
+            guard let problem else {
                 verdicts.append((step.event.seq, "agrees"))
                 return
             }
             do {
                 try store.write(step.state, at: step.position, recordOffset: step.recordOffset)
-                verdicts.append((step.event.seq, "replaced (\(snapshot.problem ?? "its state differed from replay"))"))
+                verdicts.append((step.event.seq, "replaced (\(problem))"))
             } catch {
                 verdicts.append((step.event.seq, "could not be replaced: \(error)"))
             }
@@ -196,12 +207,12 @@ enum ExportVerb {
                 buffer += Array(event.jsonLine.utf8)
                 buffer.append(UInt8(ascii: "\n"))
                 if buffer.count > 1 << 20 {
-                    FileHandle.standardOutput.write(Data(buffer))
+                    emit(1, buffer)
                     buffer.removeAll(keepingCapacity: true)
                 }
                 return true
             }
-            FileHandle.standardOutput.write(Data(buffer))
+            emit(1, buffer)
             if let damage = scan.damage { warn("stopped at the journal's damage: \(damage)") }
         } catch {
             fail("export: \(error)", .ioError)
@@ -230,8 +241,7 @@ enum ReplayFileVerb {
         }
         let (state, outcomes) = LedgerState().replaying(events)
         if arguments.switches.contains("--transcript") {
-            FileHandle.standardOutput.write(
-                Data(Transcript.render(events: events, outcomes: outcomes, finalState: state).utf8))
+            emit(1, Transcript.render(events: events, outcomes: outcomes, finalState: state))
         } else {
             say("events: \(events.count)\nhead seq: \(state.lastSeq)\nstate digest: \(state.digest)")
         }

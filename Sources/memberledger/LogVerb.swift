@@ -76,7 +76,7 @@ enum LogVerb {
         }
         let since = arguments.time("--since")
         let until = arguments.time("--until")
-        let limit = Int(arguments.integer("--limit") ?? 100)
+        let limit = Int(min(arguments.integer("--limit") ?? 100, 100_000_000))
         func matches(_ entry: Entry) -> Bool {
             if let command, entry.command != command && entry.event.payload.typeName != command { return false }
             if let contact, !entry.event.payload.contactIDs.contains(contact) { return false }
@@ -88,7 +88,8 @@ enum LogVerb {
         func show(_ entry: Entry) { arguments.json ? printJSON(entry.json) : say(entry.text) }
 
         var newest: [Entry] = []
-        let result = replay(arguments, target: .end) { step in
+        // From seq 1: the log lists every event, including those a snapshot would skip.
+        let result = replay(arguments, target: .end, useSnapshots: false) { step in
             let entry = Entry(event: step.event, outcome: step.outcome)
             guard matches(entry) else { return }
             newest.append(entry)

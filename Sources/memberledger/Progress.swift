@@ -30,12 +30,12 @@ final class Progress {
             String(repeating: "█", count: Int(fraction * 24)) + String(repeating: "·", count: 24 - Int(fraction * 24))
         let line = String(
             format: "\r%@ %@ %3.0f%%  %.0f %@/s  ETA %.0fs ", label, bar, fraction * 100, rate, unit, left)
-        FileHandle.standardError.write(Data(line.utf8))
+        emit(2, line)
     }
 
     /// Clears the line.
     func finish() {
         guard enabled else { return }
-        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+        emit(2, "\r\u{1B}[K")
     }
 }

@@ -63,12 +63,11 @@ enum ServeVerb {
         pthread_sigmask(SIG_BLOCK, &stopSignals, nil)
         let configuration = ServerConfiguration(
             folder: folder, http: http, handshake: handshake, catalog: catalog, passwordIterations: iterations,
-            accessLog: { line in FileHandle.standardError.write(Data((line + "\n").utf8)) })
+            accessLog: { line in emit(2, line + "\n") })
         let server: WebhookServer
         do {
             server = try WebhookServer(configuration: configuration) { error in
-                FileHandle.standardError.write(
-                    Data("memberledger: journal stopped: \(error); exiting so that a restart recovers it\n".utf8))
+                emit(2, "memberledger: journal stopped: \(error); exiting so that a restart recovers it\n")
                 exit(ExitCode.ioError.rawValue)
             }
             try server.start()

@@ -11,7 +11,11 @@ enum StatsVerb {
 
     static func run(_ arguments: ParsedArguments) -> Never {
         var outcomes: [String: Int64] = [:]
-        let state = replay(arguments) { step in outcomes[step.outcome.status.rawValue, default: 0] += 1 }.state
+        // From seq 1: events are counted by outcome, including those a snapshot would skip.
+        let state = replay(arguments, useSnapshots: false) { step in
+            outcomes[step.outcome.status.rawValue, default: 0] += 1
+        }
+        .state
         func counted<T>(_ items: some Sequence<T>, _ key: (T) -> String, _ keys: [String]) -> JSONValue {
             var counts: [String: Int] = [:]
             for item in items { counts[key(item), default: 0] += 1 }

@@ -1,4 +1,5 @@
 import Foundation
+import MemberLedgerCore
 import MemberLedgerJournal
 import MemberLedgerTesting
 import Testing
@@ -86,5 +87,40 @@ struct JournalCommandTests {
         let stateDigest = try #require(digest.output.split(separator: "\n").last)
         #expect(snapshot.output.contains(String(stateDigest)))
         #expect(try Self.memberledger(["digest"], in: temp.path).output == digest.output)
+        let replayed = try LedgerReplay(folder: DataFolder(path: temp.appending("ledger-data"))).state()
+        #expect(replayed.snapshotSeq == 3)
+        #expect(replayed.warnings.isEmpty)
+    }
+
+    @Test("rebuild replaces a snapshot whose binding to the journal is wrong, and replay then trusts the new one")
+    func rebuildReplaces() throws {
+        let temp = try Self.vectorFolder()
+        _ = try Self.memberledger(["snapshot"], in: temp.path)
+        let path = temp.appending("ledger-data/snapshots/snapshot-000000000003.mls")
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        let newline = try #require(bytes.firstIndex(of: UInt8(ascii: "\n")))
+        let header = String(decoding: bytes[..<newline], as: UTF8.self)
+        try
+            (Data(header.replacingOccurrences(of: "\"recordOffset\":", with: "\"recordOffset\":1").utf8)
+            + bytes[newline...])
+            .write(to: URL(fileURLWithPath: path))
+        #expect(try LedgerReplay(folder: DataFolder(path: temp.appending("ledger-data"))).state().snapshotSeq == nil)
+        let rebuild = try Self.memberledger(["rebuild"], in: temp.path)
+        #expect(rebuild.output.contains("snapshot at seq 3: replaced (its record offset differs from the journal's)"))
+        let replayed = try LedgerReplay(folder: DataFolder(path: temp.appending("ledger-data"))).state()
+        #expect(replayed.snapshotSeq == 3)
+        #expect(replayed.warnings.isEmpty)
+    }
+
+    @Test("import accepts a byte-order mark and never stores a password column")
+    func importSecrets() throws {
+        let temp = TemporaryFolder()
+        let csv = [0xEF, 0xBB, 0xBF] + Array("contactId,email,password\n1,a@example.com,hunter2hunter2\n".utf8)
+        try Data(csv).write(to: URL(fileURLWithPath: temp.appending("members.csv")))
+        let run = try Self.memberledger(["import", "members.csv"], in: temp.path)
+        #expect(run.status == 0, "\(run.error)")
+        let journal = try String(contentsOfFile: temp.appending("ledger-data/journal.jsonl"), encoding: .utf8)
+        #expect(journal.contains("a@example.com"))
+        #expect(!journal.contains("hunter2"))
     }
 }

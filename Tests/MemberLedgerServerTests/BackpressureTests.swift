@@ -45,8 +45,8 @@ struct BackpressureTests {
         http.port = 0
         let server = try WebhookServer(
             configuration: ServerConfiguration(
-                folder: DataFolder(path: temp.appending("data")), http: http, handshake: "H4ndSh4k3",
-                passwordIterations: 1, maxPendingAppends: 2, storage: storage))
+                folder: DataFolder(path: temp.appending("data")), http: http, handshake: "H4ndSh4k3H4ndSh4k3",
+                passwordIterations: 1, maxPendingAppends: 2, durabilityTimeout: 60, storage: storage))
         try server.start()
         defer {
             storage.release()
@@ -55,7 +55,8 @@ struct BackpressureTests {
         // Four clients at once: two appends wait on the stalled disk, the other two must not wait.
         let requests = (1...4).map { index in
             PythonClient.request(
-                "POST", "/?aal_genpass=H4ndSh4k3", headers: [("Content-Type", "application/x-www-form-urlencoded")],
+                "POST", "/?aal_genpass=H4ndSh4k3H4ndSh4k3",
+                headers: [("Content-Type", "application/x-www-form-urlencoded")],
                 body: "contactId=\(index)")
         }
         // Real threads, not tasks: each client blocks while its request is held, and the cooperative pool
@@ -100,13 +101,14 @@ struct BackpressureTests {
         let failures = Mutex(0)
         let server = try WebhookServer(
             configuration: ServerConfiguration(
-                folder: DataFolder(path: temp.appending("data")), http: http, handshake: "H4ndSh4k3",
+                folder: DataFolder(path: temp.appending("data")), http: http, handshake: "H4ndSh4k3H4ndSh4k3",
                 passwordIterations: 1, storage: BrokenDisk()),
             onJournalFailure: { _ in failures.withLock { $0 += 1 } })
         try server.start()
         defer { server.shutdown() }
         let post = PythonClient.request(
-            "POST", "/?aal_genpass=H4ndSh4k3", headers: [("Content-Type", "application/x-www-form-urlencoded")],
+            "POST", "/?aal_genpass=H4ndSh4k3H4ndSh4k3",
+            headers: [("Content-Type", "application/x-www-form-urlencoded")],
             body: "contactId=1")
         let answers = try PythonClient.send([post, post, PythonClient.request("GET", "/healthz")], port: server.port)
         #expect(answers.map(\.status) == [503, 503, 503])

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import MemberLedgerCore
 import MemberLedgerJournal
@@ -18,6 +19,8 @@ struct CommandLineGoldenTests {
         var files: [String: String] = [:]
         /// Whether the test holds the writer's lock while the command runs (as a server would).
         var lockHeld: Bool = false
+        /// Command lines run first (their output is not compared), e.g. taking a snapshot.
+        var before: [[String]] = []
         var testDescription: String { name }
     }
 
@@ -64,6 +67,13 @@ struct CommandLineGoldenTests {
             name: "history-as-of", scenario: "subscription-pause",
             arguments: ["history", "42", "--as-of", "2026-04-02T09:00:01Z"]),
         Case(name: "rebuild", scenario: "teams", arguments: ["rebuild"]),
+        Case(
+            name: "log-after-snapshot", scenario: "coupons", arguments: ["log", "--limit", "3"], before: [["snapshot"]]),
+        Case(
+            name: "history-after-snapshot", scenario: "coupons", arguments: ["history", "42"], before: [["snapshot"]]),
+        Case(
+            name: "stats-after-snapshot", scenario: "coupons", arguments: ["stats", "--json"], before: [["snapshot"]]),
+        Case(name: "rebuild-with-snapshot", scenario: "coupons", arguments: ["rebuild"], before: [["snapshot"]]),
         Case(
             name: "replay-file", scenario: nil, arguments: ["replay", "events.jsonl"],
             files: ["events.jsonl": threeEvents]),
@@ -120,6 +130,7 @@ struct CommandLineGoldenTests {
         for (name, content) in testCase.files {
             try content.write(toFile: temp.appending(name), atomically: true, encoding: .utf8)
         }
+        for command in testCase.before { _ = try Self.run(command, in: temp.path) }
         let holder =
             testCase.lockHeld ? try JournalWriter(folder: DataFolder(path: temp.appending("ledger-data"))) : nil
         defer { _ = holder }
@@ -151,7 +162,7 @@ struct CommandLineGoldenTests {
         process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         var environment = ProcessInfo.processInfo.environment
-        environment["MEMBERLEDGER_HANDSHAKE"] = "H4ndSh4k3"
+        environment["MEMBERLEDGER_HANDSHAKE"] = "H4ndSh4k3H4ndSh4k3"
         process.environment = environment
         let output = Pipe()
         let error = Pipe()
@@ -184,6 +195,9 @@ struct LogFollowTests {
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
         }
+        // A broken --follow must fail the test, not hang it: the child is killed after 60 s at the latest.
+        let pid = process.processIdentifier
+        DispatchQueue.global().asyncAfter(deadline: .now() + 60) { kill(pid, SIGKILL) }
         var text = ""
         func readUntil(_ needle: String) {
             while !text.contains(needle) {

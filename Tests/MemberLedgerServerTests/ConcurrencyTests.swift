@@ -17,7 +17,7 @@ struct ConcurrencyTests {
         http.requestDeadlineSeconds = 120
         let server = try WebhookServer(
             configuration: ServerConfiguration(
-                folder: DataFolder(path: temp.appending("data")), http: http, handshake: "H4ndSh4k3",
+                folder: DataFolder(path: temp.appending("data")), http: http, handshake: "H4ndSh4k3H4ndSh4k3",
                 passwordIterations: 400_000))
         try server.start()
         defer { server.shutdown() }
@@ -27,7 +27,10 @@ struct ConcurrencyTests {
         group.enter()
         Thread.detachNewThread {
             let answer = try? PythonClient.send(
-                [PythonClient.request("POST", "/?aal_genpass=H4ndSh4k3", headers: form, body: "contactId=slow")],
+                [
+                    PythonClient.request(
+                        "POST", "/?aal_genpass=H4ndSh4k3H4ndSh4k3", headers: form, body: "contactId=slow")
+                ],
                 port: server.port)
             order.withLock { $0.append("genpass \(answer?.first?.status ?? 0)") }
             group.leave()
@@ -37,7 +40,7 @@ struct ConcurrencyTests {
         var answered = 0
         while order.withLock({ $0.isEmpty }) && answered < 20 {
             let imported = PythonClient.request(
-                "POST", "/events", headers: [("Authorization", "Bearer H4ndSh4k3")],
+                "POST", "/events", headers: [("Authorization", "Bearer H4ndSh4k3H4ndSh4k3")],
                 body: #"{"type":"member.imported","contact":{"contactId":"i\#(answered)"}}"#)
             if try PythonClient.send([imported], port: server.port).first?.status == 200 { answered += 1 }
         }

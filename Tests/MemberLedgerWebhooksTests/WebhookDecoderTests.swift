@@ -9,7 +9,7 @@ extension HTTPFixture {
 
 @Suite("Webhook decoding: URL shape, handshake, CRM dialects")
 struct WebhookDecoderTests {
-    let decoder = WebhookDecoder(handshake: "H4ndSh4k3")
+    let decoder = WebhookDecoder(handshake: "H4ndSh4k3H4ndSh4k3")
 
     func decode(_ name: String) throws -> WebhookDelivery {
         try decoder.decode(try HTTPFixture.named(name).request)
@@ -102,7 +102,7 @@ struct WebhookDecoderTests {
         #expect(try decode("batchsync-list").items[0].command.contacts.map(\.contactID) == ["12345", "1358", "4821"])
         #expect(try decode("batchsync-repeated").items[0].command.contacts.map(\.contactID) == ["12345", "1358"])
         let conflicting = IncomingRequest(
-            method: "POST", target: "/?aal_updateteam=H4ndSh4k3&teamId=3&change=5",
+            method: "POST", target: "/?aal_updateteam=H4ndSh4k3H4ndSh4k3&teamId=3&change=5",
             headers: [("Content-Type", "application/x-www-form-urlencoded")], body: Array("contactId=1&teamId=4".utf8))
         #expect(throws: WebhookError.conflictingParameter(name: "teamId")) { try decoder.decode(conflicting) }
     }
@@ -122,7 +122,7 @@ struct WebhookDecoderTests {
     func refusals(name: String, error: WebhookError) throws {
         let request = try HTTPFixture.named(name).request
         #expect(throws: error) { try decoder.decode(request) }
-        #expect(!error.description.contains("H4ndSh4k3"))
+        #expect(!error.description.contains("H4ndSh4k3H4ndSh4k3"))
     }
 
     @Test(
@@ -139,7 +139,7 @@ struct WebhookDecoderTests {
         ])
     func malformed(contentType: String, body: String, message: String) {
         let request = IncomingRequest(
-            method: "POST", target: "/?aal_updateteam=H4ndSh4k3", headers: [("Content-Type", contentType)],
+            method: "POST", target: "/?aal_updateteam=H4ndSh4k3H4ndSh4k3", headers: [("Content-Type", contentType)],
             body: Array(body.utf8))
         #expect {
             try decoder.decode(request)
@@ -152,23 +152,33 @@ struct WebhookDecoderTests {
     func redaction() throws {
         let delivery = try decode("kit-legacy-updateuser")
         #expect(delivery.request.target == "/?aal_updateuser=REDACTED")
-        #expect(!delivery.request.body.contains("H4ndSh4k3"))
+        #expect(!delivery.request.body.contains("H4ndSh4k3H4ndSh4k3"))
         let withPassword = IncomingRequest(
-            method: "POST", target: "/?aal_genpass=H4ndSh4k3&x=1",
+            method: "POST", target: "/?aal_genpass=H4ndSh4k3H4ndSh4k3&x=1",
             headers: [("Content-Type", "application/x-www-form-urlencoded")],
-            body: Array("contactId=1&Password=hunter2hunter2&note=H4ndSh4k3".utf8))
+            body: Array("contactId=1&Password=hunter2hunter2&note=hello".utf8))
         let kept = try decoder.decode(withPassword)
-        #expect(kept.request.body == "contactId=1&Password=REDACTED&note=REDACTED")
-        #expect(kept.items[0].command.contacts[0].fields == ["note": "H4ndSh4k3"])
+        #expect(kept.request.body == "contactId=1&Password=REDACTED&note=hello")
+        #expect(kept.items[0].command.contacts[0].fields == ["note": "hello"])
+        let leaking = IncomingRequest(
+            method: "POST", target: "/?aal_genpass=H4ndSh4k3H4ndSh4k3",
+            headers: [("Content-Type", "application/x-www-form-urlencoded")],
+            body: Array("contactId=1&note=H4ndSh4k3H4ndSh4k3".utf8))
+        #expect(throws: WebhookError.handshakeInBody) { try decoder.decode(leaking) }
+        let encodedName = IncomingRequest(method: "GET", target: "/?%61al_genpass=H4ndSh4k3H4ndSh4k3&contactId=1")
+        #expect(try decoder.decode(encodedName).request.target == "/?%61al_genpass=REDACTED&contactId=1")
         let json = IncomingRequest(
-            method: "POST", target: "/?aal_genpass=H4ndSh4k3", headers: [("Content-Type", "application/json")],
+            method: "POST", target: "/?aal_genpass=H4ndSh4k3H4ndSh4k3", headers: [("Content-Type", "application/json")],
             body: Array(
                 #"{"subscriber":{"id":1,"email_address":"a@b.c","fields":{"accessally_password":"s3cret-pass"}}}"#.utf8)
         )
         let keptJSON = try decoder.decode(json)
         #expect(!keptJSON.request.body.contains("s3cret-pass"))
+        #expect(!keptJSON.request.body.contains("12345678"))
         #expect(keptJSON.items[0].command.contacts[0].fields.isEmpty)
-        #expect(WebhookDecoder.redactedTarget("/?aal_genpass=H4ndSh4k3&teamId=3") == "/?aal_genpass=REDACTED&teamId=3")
+        #expect(
+            WebhookDecoder.redactedTarget("/?aal_genpass=H4ndSh4k3H4ndSh4k3&teamId=3")
+                == "/?aal_genpass=REDACTED&teamId=3")
     }
 
     @Test("the Idempotency-Key or webhook-id header is the delivery's key")

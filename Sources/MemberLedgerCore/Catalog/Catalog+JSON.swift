@@ -33,7 +33,9 @@ extension Catalog {
             promos: try reader.elements("promos").map { (value, path) throws(ShapeError) in
                 try Promo(json: value, path: path)
             },
-            dedupWindowSeconds: try reader.optionalInt64("dedupWindowSeconds") ?? Catalog.defaultDedupWindowSeconds
+            dedupWindowSeconds: try reader.optionalInt64("dedupWindowSeconds") ?? Catalog.defaultDedupWindowSeconds,
+            idempotencyWindowSeconds: try reader.optionalInt64("idempotencyWindowSeconds")
+                ?? Catalog.defaultIdempotencyWindowSeconds
         )
         try reader.finish()
     }
@@ -48,6 +50,9 @@ extension Catalog {
         ]
         if dedupWindowSeconds != Catalog.defaultDedupWindowSeconds {
             top.append(("dedupWindowSeconds", .int(dedupWindowSeconds)))
+        }
+        if idempotencyWindowSeconds != Catalog.defaultIdempotencyWindowSeconds {
+            top.append(("idempotencyWindowSeconds", .int(idempotencyWindowSeconds)))
         }
         return .object(top)
     }

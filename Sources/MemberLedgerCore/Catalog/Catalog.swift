@@ -10,11 +10,17 @@ public struct Catalog: Sendable, Hashable {
     public var products: [Product]
     /// Coupon promos, by `promoId`.
     public var promos: [Promo]
-    /// Seconds of recorded time within which an event with a fingerprint already seen is a duplicate.
+    /// Seconds of recorded time within which an event whose command fingerprint was already seen is a
+    /// duplicate.
     public var dedupWindowSeconds: Int64
+    /// Seconds within which a delivery whose idempotency key (a header, a Kit event id) was already seen is
+    /// a duplicate: long, because senders retry for days (Kit for 41 hours, HubSpot for 3 days).
+    public var idempotencyWindowSeconds: Int64
 
     /// The dedup window when a catalog does not set one.
     public static let defaultDedupWindowSeconds: Int64 = 60
+    /// The idempotency-key window when a catalog does not set one: 3 days.
+    public static let defaultIdempotencyWindowSeconds: Int64 = 3 * 86_400
 
     /// The longest dedup window a catalog may set: 30 days.
     public static let maximumDedupWindowSeconds: Int64 = 30 * 86_400
@@ -27,13 +33,20 @@ public struct Catalog: Sendable, Hashable {
     /// Creates a catalog.
     public init(
         customOperations: [CustomOperation] = [], teamPrograms: [TeamProgram] = [], products: [Product] = [],
-        promos: [Promo] = [], dedupWindowSeconds: Int64 = Catalog.defaultDedupWindowSeconds
+        promos: [Promo] = [], dedupWindowSeconds: Int64 = Catalog.defaultDedupWindowSeconds,
+        idempotencyWindowSeconds: Int64 = Catalog.defaultIdempotencyWindowSeconds
     ) {
         self.customOperations = customOperations
         self.teamPrograms = teamPrograms
         self.products = products
         self.promos = promos
         self.dedupWindowSeconds = dedupWindowSeconds
+        self.idempotencyWindowSeconds = idempotencyWindowSeconds
+    }
+
+    /// The window for a fingerprint: idempotency keys (`key:`) are remembered longer than commands.
+    public func dedupWindow(for fingerprint: String) -> Int64 {
+        fingerprint.hasPrefix("key:") ? idempotencyWindowSeconds : dedupWindowSeconds
     }
 
     /// The custom operation with this id.
@@ -55,6 +68,10 @@ public struct Catalog: Sendable, Hashable {
         if !(0...Self.maximumDedupWindowSeconds).contains(dedupWindowSeconds) {
             throw Self.invalid(
                 "dedupWindowSeconds", "must be from 0 to \(Self.maximumDedupWindowSeconds) seconds (30 days)")
+        }
+        if !(0...Self.maximumDedupWindowSeconds).contains(idempotencyWindowSeconds) {
+            throw Self.invalid(
+                "idempotencyWindowSeconds", "must be from 0 to \(Self.maximumDedupWindowSeconds) seconds (30 days)")
         }
         for (index, operation) in customOperations.enumerated() {
             try validate(operation, at: "customOperations[\(index)]", isInteraction: false)

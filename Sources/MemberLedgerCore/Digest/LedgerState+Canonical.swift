@@ -52,10 +52,12 @@ extension LedgerState {
             encoder.append(coupon.status.rawValue)
             encoder.append(coupon.redeemedAt)
         }
-        encoder.append(list: recentFingerprints.entries) { encoder, entry in
-            encoder.append(entry.fingerprint)
-            encoder.append(entry.sighting.seq)
-            encoder.append(entry.sighting.recordedAt)
+        for window in [recentFingerprints, recentKeys] {
+            encoder.append(list: window.entries) { encoder, entry in
+                encoder.append(entry.fingerprint)
+                encoder.append(entry.sighting.seq)
+                encoder.append(entry.sighting.recordedAt)
+            }
         }
         return encoder.bytes
     }

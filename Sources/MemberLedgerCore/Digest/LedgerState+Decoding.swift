@@ -66,7 +66,46 @@ extension LedgerState {
         }) {
             recentFingerprints.record(fingerprint, seq: seq, at: at)
         }
+        for (fingerprint, seq, at) in try decoder.list({ (d) throws(CanonicalDecoder.Failure) in
+            (try d.string(), try d.int64(), try d.timestamp())
+        }) {
+            recentKeys.record(fingerprint, seq: seq, at: at)
+        }
         guard decoder.isAtEnd else { throw CanonicalDecoder.Failure(offset: decoder.offset, expected: "the end") }
+        try checkInvariants()
         rebuildDerivedTables()
+    }
+
+    /// The invariants the reducer keeps, checked on decoded bytes: bytes from disk are refused when they
+    /// break one, instead of stopping the program later in a precondition.
+    private func checkInvariants() throws(CanonicalDecoder.Failure) {
+        func broken(_ what: String) -> CanonicalDecoder.Failure {
+            CanonicalDecoder.Failure(offset: 0, expected: "a state that keeps its invariants (\(what))")
+        }
+        guard clock >= lastRecordedAt else { throw broken("clock before the last event") }
+        var seats = Set<TeamSeat>()
+        for team in teams.values {
+            guard team.seats >= 0, team.members.count <= team.seats, !team.members.contains(team.key.leaderContactID)
+            else {
+                throw broken("team \(team.key) over its seats")
+            }
+            for contact in [team.key.leaderContactID] + Array(team.members) {
+                guard seats.insert(TeamSeat(programID: team.key.programID, contactID: contact)).inserted else {
+                    throw broken("contact \(contact) on two teams of program \(team.key.programID)")
+                }
+            }
+        }
+        var holders = Set<CouponHolder>()
+        for coupon in coupons.values where coupon.status == .issued {
+            guard holders.insert(CouponHolder(contactID: coupon.contactID, promoID: coupon.promoID)).inserted else {
+                throw broken("two unused coupons of promo \(coupon.promoID) for \(coupon.contactID)")
+            }
+        }
+        for subscription in subscriptions.values where subscription.balance < 0 || subscription.periodsPaid < 1 {
+            throw broken("subscription \(subscription.key) with a negative balance or no paid period")
+        }
+        for entry in recentFingerprints.entries + recentKeys.entries where entry.sighting.seq > lastSeq {
+            throw broken("a fingerprint from seq \(entry.sighting.seq), after the last event")
+        }
     }
 }

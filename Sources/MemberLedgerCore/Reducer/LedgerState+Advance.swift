@@ -25,6 +25,7 @@ extension LedgerState {
         }
         clock = instant
         recentFingerprints.prune(at: instant, windowSeconds: catalog.dedupWindowSeconds)
+        recentKeys.prune(at: instant, windowSeconds: catalog.idempotencyWindowSeconds)
         return transitions
     }
 

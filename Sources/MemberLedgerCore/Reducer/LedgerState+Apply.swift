@@ -16,8 +16,8 @@ extension LedgerState {
         lastSeq = event.seq
         lastRecordedAt = event.recordedAt
         if let fingerprint = event.fingerprint,
-            let first = recentFingerprints.sighting(
-                of: fingerprint, at: event.recordedAt, windowSeconds: catalog.dedupWindowSeconds)
+            let first = window(for: fingerprint).sighting(
+                of: fingerprint, at: event.recordedAt, windowSeconds: catalog.dedupWindow(for: fingerprint))
         {
             return Outcome(status: .duplicate, transitions: transitions, duplicateOf: first.seq)
         }
@@ -26,9 +26,19 @@ extension LedgerState {
         }
         outcome.transitions = transitions
         if let fingerprint = event.fingerprint, outcome.status != .rejected {
-            recentFingerprints.record(fingerprint, seq: event.seq, at: event.recordedAt)
+            if fingerprint.hasPrefix("key:") {
+                recentKeys.record(fingerprint, seq: event.seq, at: event.recordedAt)
+            } else {
+                recentFingerprints.record(fingerprint, seq: event.seq, at: event.recordedAt)
+            }
         }
         return outcome
+    }
+
+    /// Where a fingerprint is remembered: idempotency keys apart from command fingerprints, because their
+    /// windows differ and each window is pruned in arrival order.
+    private func window(for fingerprint: String) -> FingerprintWindow {
+        fingerprint.hasPrefix("key:") ? recentKeys : recentFingerprints
     }
 
     /// The state after the event, and what the event did, leaving this state as it is.

@@ -16,8 +16,10 @@ public struct LedgerState: Sendable {
     public internal(set) var coupons: [String: Coupon] = [:]
     /// The catalog in force.
     public internal(set) var catalog: Catalog = .empty
-    /// Fingerprints recorded within the dedup window.
+    /// Command fingerprints recorded within the dedup window.
     public internal(set) var recentFingerprints = FingerprintWindow()
+    /// Idempotency keys (`key:` fingerprints) recorded within the longer idempotency window.
+    public internal(set) var recentKeys = FingerprintWindow()
     /// The sequence number of the last event applied (0 before any).
     public internal(set) var lastSeq: Int64 = 0
     /// The recorded time of the last event applied.
@@ -90,7 +92,8 @@ extension LedgerState: Equatable {
     public static func == (lhs: LedgerState, rhs: LedgerState) -> Bool {
         lhs.members == rhs.members && lhs.teams == rhs.teams && lhs.subscriptions == rhs.subscriptions
             && lhs.coupons == rhs.coupons && lhs.catalog == rhs.catalog
-            && lhs.recentFingerprints == rhs.recentFingerprints && lhs.lastSeq == rhs.lastSeq
+            && lhs.recentFingerprints == rhs.recentFingerprints && lhs.recentKeys == rhs.recentKeys
+            && lhs.lastSeq == rhs.lastSeq
             && lhs.lastRecordedAt == rhs.lastRecordedAt && lhs.clock == rhs.clock
     }
 }

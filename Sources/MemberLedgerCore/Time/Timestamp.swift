@@ -145,9 +145,19 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         }
         guard scanner.atEnd else { return nil }
         let secondsOfDay = Int64(hour * 3600 + minute * 60 + second - offsetSeconds)
-        self.init(
-            microseconds: days * Self.microsecondsPerDay + secondsOfDay * Self.microsecondsPerSecond + Int64(micros))
+        let instant = days * Self.microsecondsPerDay + secondsOfDay * Self.microsecondsPerSecond + Int64(micros)
+        // An offset can push a year-0000 or year-9999 time out of the four-digit years the text form has;
+        // such an instant could not be written back, so it is refused.
+        guard (Self.earliest.microseconds...Self.latest.microseconds).contains(instant) else { return nil }
+        self.init(microseconds: instant)
     }
+
+    /// The first instant RFC 3339 text can express: 0000-01-01T00:00:00Z.
+    public static let earliest = Timestamp(
+        microseconds: CivilDate(year: 0, month: 1, day: 1).daysSinceEpoch * microsecondsPerDay)
+    /// The last instant RFC 3339 text can express: 9999-12-31T23:59:59.999999Z.
+    public static let latest = Timestamp(
+        microseconds: CivilDate(year: 10_000, month: 1, day: 1).daysSinceEpoch * microsecondsPerDay - 1)
 }
 
 /// Reads fixed-width ASCII digits and punctuation for the RFC 3339 parser.

@@ -67,3 +67,20 @@ struct TimestampTests {
         }
     }
 }
+
+@Suite("Timestamp range")
+struct TimestampRangeTests {
+    @Test(
+        "an offset that pushes a time outside years 0000-9999 is refused, so every parsed time writes back",
+        arguments: ["0000-01-01T00:00:00+23:59", "9999-12-31T23:59:59-23:59"])
+    func outOfRange(text: String) {
+        #expect(Timestamp(rfc3339: text) == nil)
+    }
+
+    @Test("the ends of the range round-trip")
+    func ends() {
+        #expect(Timestamp(rfc3339: Timestamp.earliest.rfc3339) == Timestamp.earliest)
+        #expect(Timestamp(rfc3339: Timestamp.latest.rfc3339) == Timestamp.latest)
+        #expect(Timestamp.latest.rfc3339 == "9999-12-31T23:59:59.999999Z")
+    }
+}
