@@ -84,6 +84,16 @@ struct CommandLineGoldenTests {
                     "contactId,email,firstName,lastName,tags,plan\n1358,ada@example.com,Ada,,\"Gold, Trial\",gold\n77,new@example.com,New,Member,,\n"
             ]),
         Case(
+            name: "import-json-lines", scenario: "members", arguments: ["import", "members.jsonl", "--json"],
+            files: [
+                "members.jsonl":
+                    #"{"contactId":"1358","tags":["Gold"]}"# + "\n"
+                    + #"{"contactId":"88","email":"x@example.com","fields":{"plan":"pro"}}"# + "\n"
+            ]),
+        Case(
+            name: "import-bad-json-line", scenario: "members", arguments: ["import", "members.jsonl"],
+            files: ["members.jsonl": #"{"contactId":"1"}"# + "\n" + #"{"contactID":"2"}"# + "\n"]),
+        Case(
             name: "import-bad-row", scenario: "members", arguments: ["import", "members.csv"],
             files: ["members.csv": "contactId,email\n1,a@b.c\n2\n"]),
         Case(

@@ -145,4 +145,34 @@ struct ReviewRegressionTests {
         #expect(result.warnings.first?.contains("not the state right after record 1") == true)
         try writer.append(EventDraft(.memberImported(MemberImported(contact: ContactData(contactID: "2")))))
     }
+
+    @Test("the first start makes DIR/handshake: 32 random characters, 0600, the same on every later start")
+    func handshakeFile() throws {
+        let temp = TemporaryFolder()
+        let folder = DataFolder(path: temp.appending("data"))
+        let first = try Handshake.load(folder: folder, environment: [:])
+        #expect(first.count == 32)
+        #expect(first.allSatisfy { $0.isLetter || $0.isNumber })
+        #expect(try Handshake.load(folder: folder, environment: [:]) == first)
+        let mode =
+            (try FileManager.default.attributesOfItem(atPath: "\(folder.path)/handshake")[.posixPermissions]
+            as? NSNumber)?.intValue
+        #expect(mode == 0o600)
+        let other = try Handshake.load(folder: DataFolder(path: temp.appending("other")), environment: [:])
+        #expect(other != first)
+    }
+
+    @Test("--catalog records the catalog once; a restart with the same catalog records nothing")
+    func catalogOnce() throws {
+        let temp = TemporaryFolder()
+        var http = HTTPServerConfiguration()
+        http.port = 0
+        for expectedHead in [Int64(1), 1] {
+            let server = try WebhookServer(
+                configuration: ServerConfiguration(
+                    folder: DataFolder(path: temp.appending("data")), http: http, handshake: Self.handshake,
+                    catalog: .sample))
+            #expect(server.head.seq == expectedHead)
+        }
+    }
 }
