@@ -30,7 +30,10 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "memberledger-torture", dependencies: ["MemberLedgerCore", "MemberLedgerJournal"]),
-        .executableTarget(name: "memberledger-bench", dependencies: ["MemberLedgerCore", "MemberLedgerJournal"]),
+        .executableTarget(
+            name: "memberledger-bench",
+            dependencies: ["MemberLedgerCore", "MemberLedgerJournal", "MemberLedgerHTTP", "MemberLedgerServer"]
+        ),
         .testTarget(
             name: "MemberLedgerCoreTests",
             dependencies: ["MemberLedgerCore", "MemberLedgerTesting"]

@@ -52,6 +52,13 @@ public struct JournalReader: Sendable {
         public var head: JournalHead
         /// The byte offset just after it.
         public var offset: Int64
+
+        /// Creates a position.
+        public init(journalID: String, head: JournalHead, offset: Int64) {
+            self.journalID = journalID
+            self.head = head
+            self.offset = offset
+        }
     }
 
     /// Calls `body` with every good event in order, from seq 1 or after `position`, stopping at the first

@@ -9,6 +9,13 @@ public struct JournalHead: Sendable, Equatable, CustomStringConvertible {
     /// Its recorded time (the journal's creation time when seq is 0).
     public var recordedAt: Timestamp
 
+    /// Creates a head.
+    public init(seq: Int64, hash: String, recordedAt: Timestamp) {
+        self.seq = seq
+        self.hash = hash
+        self.recordedAt = recordedAt
+    }
+
     public var description: String { "\(seq):\(hash)" }
 }
 

@@ -3,10 +3,12 @@ import MemberLedgerCore
 import MemberLedgerJournal
 import Synchronization
 
-// Benchmarks that print figures (never pass/fail): in-process durable append against the machine's raw
-// write+fdatasync limit, and replay of a large journal with and without hash verification.
+// Benchmarks that print figures (never pass/fail), each beside a peer or the machine's limit measured in
+// the same run: durable append against a raw write+fdatasync loop; replay against SQLite and PostgreSQL
+// reading the same events; snapshots; HTTP ingest against nginx and PostgreSQL's durable INSERT under
+// the same wrk load; memory per member. Peers that are not installed are skipped, never faked.
 //
-// usage: swift run -c release memberledger-bench [append | replay [EVENTS] | all]
+// usage: swift run -c release memberledger-bench [append | replay [EVENTS] | snapshot | http | memory | all]
 
 /// Monotonic time in seconds.
 func now() -> Double {
@@ -27,7 +29,7 @@ func peakRSS() -> Int {
 func report(_ name: String, _ value: Double, _ unit: String, versus: String = "", ratio: Double? = nil) {
     let figure = value >= 100 ? String(Int(value.rounded())) : String(format: "%.2f", value)
     let comparison = ratio.map { String(format: "  %.2f× %@", $0, versus) } ?? ""
-    print("\(name): \(figure) \(unit)\(comparison)")
+    say("\(name): \(figure) \(unit)\(comparison)")
 }
 
 func percentile(_ sorted: [Double], _ fraction: Double) -> Double {
@@ -90,7 +92,7 @@ func appendBenchmark() {
         sampleDraft(1).stamped(seq: 1, at: Timestamp(seconds: 1_790_000_000)),
         previousHash: String(repeating: "0", count: 64)
     ).line.count
-    print("== append (durable, \(recordSize)-byte records) ==")
+    say("== append (durable, \(recordSize)-byte records) ==")
     let limit = rawGroupCommitLimit(recordSize: recordSize)
     report("raw write+fdatasync, 1000 records per sync", limit, "records/s")
     for appenders in [1, 8, 64] {
@@ -120,7 +122,7 @@ func appendBenchmark() {
         let sorted = latencies.withLock { $0 }.sorted()
         let rate = Double(appenders * perAppender) / elapsed
         report("\(appenders) appenders", rate, "records/s", versus: "the raw loop", ratio: rate / limit)
-        print(
+        say(
             String(
                 format: "    p50 %.3f ms, p99 %.3f ms, %d syncs, largest batch %d", percentile(sorted, 0.5) * 1000,
                 percentile(sorted, 0.99) * 1000, writer.counters.syncs, writer.counters.largestBatch))
@@ -189,37 +191,22 @@ func generateJournal(at folder: String, events total: Int, members: Int) {
     }
 }
 
-func replayBenchmark(events: Int) {
-    print("== replay (\(events) events, 100k members) ==")
-    let folder = temporaryFolder("replay")
-    defer { try? FileManager.default.removeItem(atPath: folder) }
-    let generateStart = now()
-    generateJournal(at: folder, events: events, members: min(100_000, events / 2))
-    let bytes = (try? FileManager.default.attributesOfItem(atPath: "\(folder)/journal.jsonl")[.size] as? Int) ?? 0
-    report("generated (bulk append)", Double(events) / (now() - generateStart), "events/s")
-    for verify in [false, true] {
-        let start = now()
-        let result = try! LedgerReplay(folder: DataFolder(path: folder)).state(verify: verify, useSnapshots: false)
-        let elapsed = now() - start
-        report(
-            "replay \(verify ? "with" : "without") hash verification", Double(events) / elapsed, "events/s",
-            versus: "target \(verify ? "1M" : "2M")/s", ratio: Double(events) / elapsed / (verify ? 1e6 : 2e6))
-        print(
-            String(
-                format: "    %.0f MB/s, %d members, digest %@", Double(bytes) / elapsed / 1e6,
-                result.state.members.count, String(result.state.digest.prefix(16))))
-    }
-    report("peak RSS", Double(peakRSS()) / 1e6, "MB")
-}
-
 let arguments = CommandLine.arguments.dropFirst()
 switch arguments.first ?? "all" {
 case "append": appendBenchmark()
 case "replay": replayBenchmark(events: Int(arguments.dropFirst().first ?? "") ?? 1_000_000)
+case "snapshot": snapshotBenchmark(members: 1_000_000)
+case "http": httpBenchmark()
+case "memory": memoryBenchmark()
+case "memory-probe": memoryProbe(members: Int(arguments.dropFirst().first ?? "") ?? 100_000)
 case "all":
+    say("memberledger-bench, \(Date()), \(ProcessInfo.processInfo.activeProcessorCount) cores")
     appendBenchmark()
     replayBenchmark(events: 1_000_000)
+    snapshotBenchmark(members: 1_000_000)
+    httpBenchmark()
+    memoryBenchmark()
 default:
-    print("usage: memberledger-bench [append | replay [EVENTS] | all]")
+    say("usage: memberledger-bench [append | replay [EVENTS] | snapshot | http | memory | all]")
     exit(64)
 }

@@ -1,0 +1,95 @@
+import Foundation
+import MemberLedgerCore
+import MemberLedgerJournal
+
+/// Scenario 2: replay a realistic journal, and read the same events back from SQLite and PostgreSQL.
+/// Scenario 3 (second half): a snapshot 10 000 events before the end plus that tail, against full replay.
+func replayBenchmark(events: Int) {
+    say("== replay (\(events) events over \(min(100_000, events / 2)) members, fixed seed) ==")
+    let folder = temporaryFolder("replay")
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    let generateStart = now()
+    generateJournal(at: folder, events: events, members: min(100_000, events / 2))
+    let bytes = (try? FileManager.default.attributesOfItem(atPath: "\(folder)/journal.jsonl")[.size] as? Int) ?? 0
+    report("generated (bulk append, durable)", Double(events) / (now() - generateStart), "events/s")
+    var unverifiedRate = 0.0
+    for verify in [false, true] {
+        let start = now()
+        let result = try! LedgerReplay(folder: DataFolder(path: folder)).state(verify: verify, useSnapshots: false)
+        let elapsed = now() - start
+        let rate = Double(events) / elapsed
+        if !verify { unverifiedRate = rate }
+        report(
+            "replay \(verify ? "with" : "without") hash verification", rate, "events/s",
+            versus: "the target of \(verify ? "1M" : "2M")/s", ratio: rate / (verify ? 1e6 : 2e6))
+        say(String(format: "    %.0f MB/s, %d members", Double(bytes) / elapsed / 1e6, result.state.members.count))
+    }
+    report("peak RSS so far", Double(peakRSS()) / 1e6, "MB")
+    peerReadBack(folder: folder, events: events, ours: unverifiedRate)
+    snapshotTail(folder: folder, events: events)
+}
+
+/// The same events as rows, read back in order by SQLite (WAL) and PostgreSQL (COPY TO STDOUT).
+private func peerReadBack(folder: String, events: Int, ours: Double) {
+    var ascii: [UInt8] = []
+    var copyText: [UInt8] = []
+    try! JournalReader(folder: DataFolder(path: folder)).forEachEvent(verify: false) { event, _, _ in
+        let line = Array(event.jsonLine.utf8)
+        ascii += Array(String(event.seq).utf8) + [0x1F] + line + [0x1E]
+        copyText += Array(String(event.seq).utf8) + [0x09]
+        for byte in line {
+            if byte == UInt8(ascii: "\\") { copyText.append(byte) }
+            copyText.append(byte)
+        }
+        copyText.append(0x0A)
+        return true
+    }
+    let rowsFile = "\(folder)/rows.ascii"
+    let copyFile = "\(folder)/rows.copy"
+    FileManager.default.createFile(atPath: rowsFile, contents: Data(ascii))
+    FileManager.default.createFile(atPath: copyFile, contents: Data(copyText))
+    shell("chmod 644 \(copyFile) && chmod 755 \(folder)")
+    if installed("sqlite3") {
+        let database = "\(folder)/events.sqlite"
+        shell("sqlite3 \(database) 'PRAGMA journal_mode=WAL; CREATE TABLE events(seq INTEGER PRIMARY KEY, body TEXT);'")
+        shell("sqlite3 \(database) '.mode ascii' '.import \(rowsFile) events'")
+        let read = shell("sqlite3 \(database) 'SELECT body FROM events ORDER BY seq' > /dev/null")
+        let rate = Double(events) / read.seconds
+        report(
+            "peer: SQLite (WAL) reading the same rows in order", rate, "rows/s", versus: "ours / SQLite",
+            ratio: ours / rate)
+    } else {
+        skipped("peer: SQLite", needs: "sqlite3")
+    }
+    if let postgres = ScratchPostgres() {
+        postgres.psql("CREATE TABLE events(seq bigint PRIMARY KEY, body text)")
+        postgres.psql("\\\\copy events FROM '\(copyFile)'")
+        let read = shell(
+            "psql \(postgres.connection) -X -q -c 'COPY (SELECT body FROM events ORDER BY seq) TO STDOUT' postgres > /dev/null"
+        )
+        let rate = Double(events) / read.seconds
+        report(
+            "peer: PostgreSQL COPY ... TO STDOUT of the same rows", rate, "rows/s", versus: "ours / PostgreSQL",
+            ratio: ours / rate)
+    } else {
+        skipped("peer: PostgreSQL", needs: "postgresql (initdb, pg_ctl)")
+    }
+}
+
+/// Snapshot at `events - 10 000`, then time replay from it against full replay.
+private func snapshotTail(folder: String, events: Int) {
+    let data = DataFolder(path: folder)
+    let cut = Int64(max(1, events - 10_000))
+    let atCut = try! LedgerReplay(folder: data).state(asOf: .seq(cut), verify: false, useSnapshots: false)
+    try! SnapshotStore(folder: data).write(atCut.state, at: atCut.position, recordOffset: atCut.recordOffset)
+    let fullStart = now()
+    let full = try! LedgerReplay(folder: data).state(verify: false, useSnapshots: false)
+    let fullSeconds = now() - fullStart
+    let tailStart = now()
+    let tail = try! LedgerReplay(folder: data).state(verify: true, useSnapshots: true)
+    let tailSeconds = now() - tailStart
+    precondition(tail.state.digest == full.state.digest, "snapshot plus tail must equal full replay")
+    report(
+        "snapshot + 10k-event tail (verified)", tailSeconds * 1000, "ms", versus: "full replay time / this",
+        ratio: fullSeconds / tailSeconds)
+}
