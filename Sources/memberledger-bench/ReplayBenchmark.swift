@@ -46,8 +46,8 @@ private func peerReadBack(folder: String, events: Int, ours: Double) {
     }
     let rowsFile = "\(folder)/rows.ascii"
     let copyFile = "\(folder)/rows.copy"
-    FileManager.default.createFile(atPath: rowsFile, contents: Data(ascii))
-    FileManager.default.createFile(atPath: copyFile, contents: Data(copyText))
+    _ = FileManager.default.createFile(atPath: rowsFile, contents: Data(ascii))
+    _ = FileManager.default.createFile(atPath: copyFile, contents: Data(copyText))
     shell("chmod 644 \(copyFile) && chmod 755 \(folder)")
     if installed("sqlite3") {
         let database = "\(folder)/events.sqlite"
