@@ -32,6 +32,11 @@ import Synchronization
 /// Thread safety: the lifecycle is guarded by a `Mutex`, the connection count and the stop flag are
 /// atomics, and everything else is immutable.
 public final class HTTPServer: Sendable {
+    /// The kernel's queue of connections not yet accepted. Large, so that a burst of connects beyond the
+    /// connection cap is accepted and answered 503 at once instead of having its SYNs dropped (a dropped
+    /// SYN costs the client a 1 s retransmit, then 3 s).
+    static let listenBacklog: Int32 = 4096
+
     /// The configuration the server was created with.
     let configuration: HTTPServerConfiguration
     /// Answers each request; called on the connection's thread.
@@ -80,7 +85,8 @@ public final class HTTPServer: Sendable {
         try lifecycle.withLock { state throws(HTTPServerError) in
             guard case .idle = state else { throw .alreadyStarted }
             _ = signal(SIGPIPE, SIG_IGN)
-            let listener = try Socket.listening(host: configuration.host, port: configuration.port, backlog: 128)
+            let listener = try Socket.listening(
+                host: configuration.host, port: configuration.port, backlog: HTTPServer.listenBacklog)
             let wake: WakeSignal
             do throws(HTTPServerError) {
                 wake = try WakeSignal.make()

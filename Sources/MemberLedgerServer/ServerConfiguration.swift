@@ -31,7 +31,7 @@ public struct ServerConfiguration: Sendable {
     public init(
         folder: DataFolder, http: HTTPServerConfiguration = HTTPServerConfiguration(), handshake: String,
         catalog: Catalog? = nil, passwordIterations: Int = DjangoPasswordHash.defaultIterations,
-        maxPendingAppends: Int = 128, durabilityTimeout: Double = 2,
+        maxPendingAppends: Int = 128, durabilityTimeout: Double = 0.8,
         accessLog: @escaping @Sendable (String) -> Void = { _ in },
         clock: @escaping @Sendable () -> Timestamp = SystemClock.now, storage: any JournalStorage = SystemStorage()
     ) {

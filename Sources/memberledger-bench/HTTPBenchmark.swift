@@ -48,7 +48,7 @@ func wrk(connections: Int, port: Int, script: String, seconds: Int = 10) -> WrkR
 /// Scenario 4: durable HTTP ingest under wrk at 1, 16, 64 and 256 connections, beside nginx answering
 /// `return 200` (the HTTP limit) and PostgreSQL's durable INSERT of the same bodies (pgbench), then a
 /// 10× overload run that must answer every request (200 or 503) in under a second and lose none.
-func httpBenchmark() {
+func httpBenchmark(overloadOnly: Bool = false) {
     say("== HTTP ingest (wrk, 10 s per run, ActiveCampaign-style aal_updateuser bodies) ==")
     guard installed("wrk") else { return skipped("HTTP ingest", needs: "wrk") }
     let folder = temporaryFolder("http")
@@ -104,7 +104,7 @@ func httpBenchmark() {
         skipped("peer: PostgreSQL durable INSERT (pgbench)", needs: "postgresql")
     }
 
-    for connections in [1, 16, 64, 256] {
+    for connections in overloadOnly ? [] : [1, 16, 64, 256] {
         guard let ours = wrk(connections: connections, port: 18090, script: script) else {
             say("\(connections) connections: wrk gave no figures")
             continue

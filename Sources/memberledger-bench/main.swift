@@ -197,6 +197,7 @@ case "append": appendBenchmark()
 case "replay": replayBenchmark(events: Int(arguments.dropFirst().first ?? "") ?? 1_000_000)
 case "snapshot": snapshotBenchmark(members: 1_000_000)
 case "http": httpBenchmark()
+case "overload": httpBenchmark(overloadOnly: true)
 case "memory": memoryBenchmark()
 case "memory-probe": memoryProbe(members: Int(arguments.dropFirst().first ?? "") ?? 100_000)
 case "all":
