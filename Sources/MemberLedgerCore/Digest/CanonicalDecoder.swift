@@ -96,9 +96,12 @@ public struct CanonicalDecoder {
 
     /// String pairs (as written by `append(sortedPairs:)`).
     public mutating func pairs() throws(Failure) -> [String: String] {
+        let total = try count()
         var result: [String: String] = [:]
-        for (key, value) in try list({ (decoder) throws(Failure) in (try decoder.string(), try decoder.string()) }) {
-            result[key] = value
+        result.reserveCapacity(total)
+        for _ in 0..<total {
+            let key = try string()
+            result[key] = try string()
         }
         return result
     }
