@@ -1,14 +1,8 @@
 import Foundation
 import MemberLedgerCore
 
-/// The resident set size of this process now, in bytes (Linux `VmRSS`).
-func currentRSS() -> Int {
-    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-        let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
-        let kilobytes = Int(line.split(separator: " ").dropFirst().first ?? "")
-    else { return 0 }
-    return kilobytes * 1024
-}
+/// The resident set size of this process now, in bytes.
+func currentRSS() -> Int { processSize("VmRSS") }
 
 /// Run in a fresh process: prints the RSS growth per member of a state of `members` members.
 func memoryProbe(members: Int) {

@@ -17,14 +17,17 @@ func now() -> Double {
     return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
 }
 
-/// The peak resident set size of this process, in bytes (Linux `VmHWM`).
-func peakRSS() -> Int {
+/// A size line of this process's `/proc/self/status` (`VmHWM`, `VmRSS`), in bytes; 0 where there is none.
+func processSize(_ key: String) -> Int {
     guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-        let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+        let line = status.split(separator: "\n").first(where: { $0.hasPrefix(key + ":") }),
         let kilobytes = Int(line.split(separator: " ").dropFirst().first ?? "")
     else { return 0 }
     return kilobytes * 1024
 }
+
+/// The peak resident set size of this process, in bytes.
+func peakRSS() -> Int { processSize("VmHWM") }
 
 func report(_ name: String, _ value: Double, _ unit: String, versus: String = "", ratio: Double? = nil) {
     let figure = value >= 100 ? String(Int(value.rounded())) : String(format: "%.2f", value)
