@@ -16,12 +16,12 @@ struct ContactBuilder {
 
     /// The contact, or the reason it cannot be one.
     func build() throws(WebhookError) -> ContactData {
-        let id = (contactID ?? "").trimmingCharacters(in: " \t\r\n")
+        let id = (contactID ?? "").trimmingWhitespace
         guard !id.isEmpty else { throw .missingContactID }
         if MergeField.isPlaceholder(id) { throw .unsubstitutedMergeField(name: "contactId", value: id) }
         if let email, MergeField.isPlaceholder(email) { throw .unsubstitutedMergeField(name: "email", value: email) }
         return ContactData(
-            contactID: id, email: email.map { $0.trimmingCharacters(in: " \t\r\n") }, firstName: firstName,
+            contactID: id, email: email.map { $0.trimmingWhitespace }, firstName: firstName,
             lastName: lastName, tags: tags, fields: fields)
     }
 
@@ -39,6 +39,6 @@ struct ContactBuilder {
 
     /// `"a, b,c"` → `["a", "b", "c"]` (ActiveCampaign sends tags as one comma-separated string).
     static func splitTags(_ text: String) -> [String] {
-        text.split(separator: ",").map { String($0).trimmingCharacters(in: " \t\r\n") }.filter { !$0.isEmpty }
+        text.split(separator: ",").map { String($0).trimmingWhitespace }.filter { !$0.isEmpty }
     }
 }

@@ -32,12 +32,14 @@ extension WebhookCommand {
 }
 
 extension String {
-    /// The text without leading and trailing spaces, tabs and line breaks (CRMs pad numbers: "  150 ").
-    var trimmingWhitespace: String {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }
-        guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else {
-            return ""
-        }
-        return String(self[first...last])
+    /// The text without leading and trailing spaces, tabs and line breaks (CRMs pad numbers: "  150 ";
+    /// Ontraport's post data may end with a newline). By Unicode scalar, so a lone CR or LF is trimmed
+    /// as surely as the CR LF pair.
+    public var trimmingWhitespace: String {
+        let isSpace: (Unicode.Scalar) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
+        let view = unicodeScalars
+        guard let first = view.firstIndex(where: { !isSpace($0) }), let last = view.lastIndex(where: { !isSpace($0) })
+        else { return "" }
+        return String(view[first...last])
     }
 }
