@@ -7,28 +7,8 @@ import Testing
 /// The journal verbs of the built `memberledger` binary: output and exit codes.
 @Suite("memberledger verify, repair, snapshot, digest")
 struct JournalCommandTests {
-    struct Run {
-        var status: Int32
-        var output: String
-        var error: String
-    }
-
-    static func memberledger(_ arguments: [String], in directory: String) throws -> Run {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try #require(BuiltProduct.path("memberledger")))
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        let output = Pipe()
-        let error = Pipe()
-        process.standardOutput = output
-        process.standardError = error
-        try process.run()
-        let out = output.fileHandleForReading.readDataToEndOfFile()
-        let err = error.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(
-            status: process.terminationStatus, output: String(decoding: out, as: UTF8.self),
-            error: String(decoding: err, as: UTF8.self))
+    static func memberledger(_ arguments: [String], in directory: String) throws -> BuiltProduct.Run {
+        try BuiltProduct.run("memberledger", arguments, in: directory)
     }
 
     static let vectors = ScenarioFile.fixturesFolder().deletingLastPathComponent()

@@ -164,25 +164,9 @@ struct CommandLineGoldenTests {
         #expect(text == (try String(contentsOf: golden, encoding: .utf8)))
     }
 
-    static func run(_ arguments: [String], in directory: String) throws -> (
-        status: Int32, output: String, error: String
-    ) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try #require(BuiltProduct.path("memberledger")))
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        var environment = ProcessInfo.processInfo.environment
-        environment["MEMBERLEDGER_HANDSHAKE"] = "H4ndSh4k3H4ndSh4k3"
-        process.environment = environment
-        let output = Pipe()
-        let error = Pipe()
-        process.standardOutput = output
-        process.standardError = error
-        try process.run()
-        let out = output.fileHandleForReading.readDataToEndOfFile()
-        let err = error.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+    static func run(_ arguments: [String], in directory: String) throws -> BuiltProduct.Run {
+        try BuiltProduct.run(
+            "memberledger", arguments, in: directory, environment: ["MEMBERLEDGER_HANDSHAKE": "H4ndSh4k3H4ndSh4k3"])
     }
 }
 

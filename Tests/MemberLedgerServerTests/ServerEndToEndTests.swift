@@ -150,6 +150,11 @@ struct ServerEndToEndTests {
         #expect(state.team(of: "12345", inProgram: "3")?.seats == 10)
         #expect(state.subscription(of: "12345", to: "11")?.status == .revoked)
 
+        // The access log has one line per request, naming command, contact, status and seq.
+        let log = running.server.log
+        #expect(log.contains("aal_genpass contact=12345 status=200 seq=2 "))
+        #expect(log.contains("aal_genpass contact=- status=401 seq=- "))
+        #expect(log.split(separator: "\n").filter { $0.contains(" status=") }.count >= answers.count + 30)
         // Secrets: the handshake and the passwords appear nowhere on disk or in the log.
         #expect(passwords.count == 3)
         var files = [running.server.logPath]
