@@ -25,29 +25,17 @@ public enum BuiltProduct {
         public var error: String
     }
 
-    /// Runs a built executable in a folder, with extra environment variables, and waits for it. Stderr
-    /// goes through a file, so a chatty child never blocks on a pipe nobody reads yet.
+    /// Runs a built executable in a folder, with extra environment variables, and waits for it (at most
+    /// `timeout` seconds, then SIGKILL).
     public static func run(
-        _ name: String, _ arguments: [String], in directory: String, environment: [String: String] = [:]
+        _ name: String, _ arguments: [String], in directory: String, environment: [String: String] = [:],
+        input: [UInt8] = [], timeout: Double = 300
     ) throws -> Run {
-        guard let executable = path(name) else { throw CocoaError(.executableNotLoadable) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        let output = Pipe()
-        let errorPath = FileManager.default.temporaryDirectory.appendingPathComponent("stderr-\(UUID().uuidString)")
-        _ = FileManager.default.createFile(atPath: errorPath.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: errorPath) }
-        process.standardOutput = output
-        process.standardError = try FileHandle(forWritingTo: errorPath)
-        try process.run()
-        let out = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let err = (try? Data(contentsOf: errorPath)) ?? Data()
-        return Run(
-            status: process.terminationStatus, output: String(decoding: out, as: UTF8.self),
-            error: String(decoding: err, as: UTF8.self))
+        guard let executable = path(name) else { throw ChildProcess.LaunchError(executable: name, code: ENOENT) }
+        let output = try ChildProcess.run(
+            executable, arguments, input: input,
+            environment: ProcessInfo.processInfo.environment.merging(environment) { _, new in new },
+            directory: directory, timeout: timeout)
+        return Run(status: output.status, output: output.text, error: output.stderr)
     }
 }

@@ -13,72 +13,65 @@ public final class ServerProcess: @unchecked Sendable {
     public let logPath: String
     /// Everything the server printed on stdout before it was ready (the listening line and URLs).
     public let banner: String
-    private let process: Process
-    private let output: FileHandle
+    private let child: ChildProcess
 
     /// Starts `memberledger serve --data DATA --port 0` plus `arguments`, with `MEMBERLEDGER_HANDSHAKE`.
     public init(data: String, handshake: String = "H4ndSh4k3H4ndSh4k3", arguments: [String] = [], logPath: String)
         throws
     {
-        guard let executable = BuiltProduct.path("memberledger") else { throw CocoaError(.executableNotLoadable) }
+        guard let executable = BuiltProduct.path("memberledger") else {
+            throw ChildProcess.LaunchError(executable: "memberledger", code: ENOENT)
+        }
         dataFolder = data
         self.logPath = logPath
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["serve", "--data", data, "--port", "0", "--password-iterations", "1000"] + arguments
         var environment = ProcessInfo.processInfo.environment
         environment["MEMBERLEDGER_HANDSHAKE"] = handshake
-        process.environment = environment
-        let output = Pipe()
-        process.standardOutput = output
-        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
-        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
-        try process.run()
-        var text = ""
-        let reader = output.fileHandleForReading
-        self.output = reader
-        while !text.contains("site events:") {
-            let chunk = reader.availableData
-            if chunk.isEmpty { break }
-            text += String(decoding: chunk, as: UTF8.self)
-        }
+        child = try ChildProcess(
+            executable, ["serve", "--data", data, "--port", "0", "--password-iterations", "1000"] + arguments,
+            environment: environment, output: .pipe, error: .file(logPath))
+        let text = child.readOutput(until: "site events:")
         banner = text
         guard let range = text.range(of: "listening on http://127.0.0.1:"),
             let port = Int(text[range.upperBound...].prefix { $0.isNumber })
         else {
-            Foundation.kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-            throw CocoaError(
-                .fileReadCorruptFile, userInfo: [NSLocalizedDescriptionKey: "server did not start: \(text)"])
+            child.send(SIGKILL)
+            child.wait()
+            throw ServerDidNotStart(output: text)
         }
         self.port = port
     }
 
-    /// SIGTERM, then wait for the exit status. (The server takes SIGTERM with sigwait, so this works even
-    /// though a child spawned from a test thread inherits that thread's blocked signals.)
+    /// The server printed no listening line: it failed to start, and this is what it said.
+    public struct ServerDidNotStart: Error, CustomStringConvertible {
+        /// Its stdout up to its exit.
+        public var output: String
+        /// For the test failure.
+        public var description: String { "server did not start: \(output)" }
+    }
+
+    /// SIGTERM, then wait for the exit status.
     @discardableResult
     public func stop() -> Int32 {
-        if process.isRunning { process.terminate() }
-        process.waitUntilExit()
-        return process.terminationStatus
+        child.send(SIGTERM)
+        return child.wait().status
     }
 
     /// SIGKILL: the process dies at once, wherever it was.
     public func kill() {
-        if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
+        child.send(SIGKILL)
+        child.wait()
     }
 
     /// What the server printed on stdout after its banner, read to the end (call after it exited).
     public func remainingOutput() -> String {
-        String(decoding: output.readDataToEndOfFile(), as: UTF8.self)
+        String(decoding: child.readAllOutput(), as: UTF8.self)
     }
 
     /// The access log so far.
     public var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
     deinit {
-        if process.isRunning { kill() }
+        kill()
     }
 }
 
@@ -121,20 +114,14 @@ public enum PythonClient {
 
     /// Sends each request on its own connection and returns the answers in order.
     public static func send(_ requests: [[UInt8]], port: Int) throws -> [Response] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script, String(port)]
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        try process.run()
+        guard let python = ChildProcess.python else {
+            throw ChildProcess.LaunchError(executable: "python3", code: ENOENT)
+        }
         let payload = try JSONSerialization.data(withJSONObject: requests.map { Data($0).base64EncodedString() })
-        input.fileHandleForWriting.write(payload)
-        try input.fileHandleForWriting.close()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard let list = try JSONSerialization.jsonObject(with: data) as? [[String: Any]] else { return [] }
+        let output = try ChildProcess.run(python, ["-c", script, String(port)], input: [UInt8](payload))
+        guard let list = try JSONSerialization.jsonObject(with: Data(output.stdout)) as? [[String: Any]] else {
+            return []
+        }
         return list.map {
             Response(
                 status: $0["status"] as? Int ?? 0, headers: $0["headers"] as? [String: String] ?? [:],

@@ -11,7 +11,9 @@ import Testing
 @Suite("Start and shutdown")
 struct LifecycleTests {
     @Test("shutdown lets an in-flight request finish and answers it, closes idle connections, then the port")
-    func gracefulShutdown() async throws {
+    func gracefulShutdown() throws {
+        // Synchronous: the idle connection's 5 s read timeout must not pass while the test waits for a
+        // thread (see `waitUntil`).
         let entered = DispatchSemaphore(value: 0)
         let release = DispatchSemaphore(value: 0)
         let handlerFinished = Flag()
@@ -26,31 +28,35 @@ struct LifecycleTests {
             release.signal()
             server.server.shutdown()
         }
-        async let idle = RawClient.exchange(
+        let idle = try RawClient.start(
             port: server.port, [.send(bytes("GET /fast HTTP/1.1\r\nHost: t\r\n\r\n")), .await(bytes("fast"))],
             timeout: 8)
-        #expect(await eventually { server.handled.all.count == 1 })
-        async let slow = RawClient.exchange(
+        #expect(waitUntil { server.handled.all.count == 1 })
+        let slow = try RawClient.start(
             port: server.port, [.send(bytes("GET /slow HTTP/1.1\r\nHost: t\r\n\r\n"))], timeout: 8)
-        #expect(await wait(for: entered))
+        #expect(entered.wait(timeout: .now() + 30) == .success)
 
-        let stopped = Thread.run {
+        let stopped = DispatchSemaphore(value: 0)
+        let finishedBeforeReturn = Flag()
+        Thread.detachNewThread {
             server.server.shutdown()
-            return handlerFinished.isSet
+            if handlerFinished.isSet { finishedBeforeReturn.set() }
+            stopped.signal()
         }
-        #expect(await eventually { !server.isAccepting }, "the port closes at once, before the handler returns")
+        #expect(waitUntil { !server.isAccepting }, "the port closes at once, before the handler returns")
         #expect(!handlerFinished.isSet)
         release.signal()
-        #expect(await stopped.value, "shutdown returned only after the handler finished")
+        #expect(stopped.wait(timeout: .now() + 30) == .success)
+        #expect(finishedBeforeReturn.isSet, "shutdown returned only after the handler finished")
 
-        let slowExchange = try await slow
+        let slowExchange = try slow.exchangeNow()
         let response = try slowExchange.response()
         #expect(response.status == 200)
         #expect(response.text == "slow done")
         #expect(response.header("Connection") == "close")
         #expect(slowExchange.eof)
 
-        let idleExchange = try await idle
+        let idleExchange = try idle.exchangeNow()
         #expect(idleExchange.eof)
         let answeredAt = try #require(idleExchange.marks.first?.at)
         let closedAt = try #require(idleExchange.eofAt)
@@ -110,22 +116,5 @@ struct LifecycleTests {
         #expect(output.status == 0, "\(output.stderr)")
         let echo = try JSONDecoder().decode(Echo.self, from: output.stdout)
         #expect(echo.remoteAddress.hasPrefix("[::1]:"))
-    }
-}
-
-/// Waits for a semaphore without blocking the test's thread; false after `seconds`.
-func wait(for semaphore: DispatchSemaphore, seconds: Double = 10) async -> Bool {
-    await Thread.run { semaphore.wait(timeout: .now() + seconds) == .success }.value
-}
-
-extension Thread {
-    /// Runs blocking work on a thread of its own, so it never ties up the test's concurrency pool.
-    static func run<Value: Sendable>(_ body: @escaping @Sendable () -> Value) -> Task<Value, Never> {
-        let (stream, continuation) = AsyncStream.makeStream(of: Value.self)
-        Thread { continuation.yield(body()) }.start()
-        return Task {
-            for await value in stream { return value }
-            preconditionFailure("the thread ends only after yielding")
-        }
     }
 }

@@ -10,35 +10,22 @@ struct CrashTests {
     /// kills it with SIGKILL in the middle of whatever it was doing. Returns seq → content hash.
     static func killAfter(acks count: Int, folder: DataFolder) throws -> [Int64: String] {
         let executable = try #require(BuiltProduct.path("memberledger-torture"), "memberledger-torture is not built")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["append", folder.path, "16"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
+        let child = try ChildProcess(executable, ["append", folder.path, "16"], output: .pipe)
         defer {
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-            process.waitUntilExit()
+            child.send(SIGKILL)
+            child.wait()
         }
+        child.killAfter(120)
         var acknowledged: [Int64: String] = [:]
-        var buffer = Data()
-        let reader = pipe.fileHandleForReading
-        while acknowledged.count < count {
-            let chunk = reader.availableData
-            if chunk.isEmpty { break }
-            buffer += chunk
-            while let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
-                let line = String(decoding: buffer[buffer.startIndex..<newline], as: UTF8.self)
-                buffer.removeSubrange(buffer.startIndex...newline)
-                let parts = line.split(separator: " ")
-                if parts.count == 3, parts[0] == "ack", let seq = Int64(parts[1]) {
-                    acknowledged[seq] = String(parts[2])
-                }
+        child.forEachOutputLine { line in
+            let parts = line.split(separator: " ")
+            if parts.count == 3, parts[0] == "ack", let seq = Int64(parts[1]) {
+                acknowledged[seq] = String(parts[2])
             }
+            return acknowledged.count < count
         }
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-        #expect(process.terminationReason == .uncaughtSignal)
+        child.send(SIGKILL)
+        #expect(child.wait().signal == SIGKILL)
         return acknowledged
     }
 

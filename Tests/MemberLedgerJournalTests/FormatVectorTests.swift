@@ -86,14 +86,7 @@ struct FormatVectorTests {
         let script = temp.appending("verify.py")
         try String(doc[start.upperBound..<end.lowerBound]).write(toFile: script, atomically: true, encoding: .utf8)
         func run(_ journal: String) throws -> Int32 {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-            process.arguments = [script, journal]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            process.waitUntilExit()
-            return process.terminationStatus
+            try ChildProcess.run("/usr/bin/python3", [script, journal]).status
         }
         #expect(try run(Self.fixture.path) == 0)
         var bytes = [UInt8](try Data(contentsOf: Self.fixture))

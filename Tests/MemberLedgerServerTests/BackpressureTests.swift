@@ -79,7 +79,8 @@ struct BackpressureTests {
         }
         #expect(group.wait(timeout: .now() + 60) == .success)
         let responses = collected.withLock { $0 }
-        #expect(responses.map(\.status).sorted() == [200, 200, 503, 503])
+        #expect(
+            responses.map(\.status).sorted() == [200, 200, 503, 503], "\(responses.map { "\($0.status) \($0.body)" })")
         for refused in responses where refused.status == 503 {
             #expect(refused.headers["Retry-After"] == "1")
             #expect(refused.body.contains("retry"))

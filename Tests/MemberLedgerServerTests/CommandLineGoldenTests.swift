@@ -128,22 +128,25 @@ struct CommandLineGoldenTests {
     @Test("each command line prints what the golden file says", arguments: cases)
     func golden(_ testCase: Case) throws {
         let temp = TemporaryFolder("memberledger-cli")
+        var writer: JournalWriter?
         if let scenario = testCase.scenario {
             let events = try ScenarioFile(
                 url: ScenarioFile.fixturesFolder().appendingPathComponent("\(scenario).jsonl")
             ).events
-            let writer = try JournalWriter(
+            writer = try JournalWriter(
                 folder: DataFolder(path: temp.appending("ledger-data")), clock: { events[0].recordedAt },
                 newJournalID: "0123456789abcdef0123456789abcdef")
-            for event in events { try writer.append(recorded: event) }
+            for event in events { try writer?.append(recorded: event) }
         }
+        // The case that needs the lock held keeps the writer that made the journal. (Closing it and opening
+        // another could race with a child being spawned by a parallel test, which holds a copy of every
+        // descriptor until its exec.)
+        if !testCase.lockHeld { writer = nil }
         for (name, content) in testCase.files {
             try content.write(toFile: temp.appending(name), atomically: true, encoding: .utf8)
         }
         for command in testCase.before { _ = try Self.run(command, in: temp.path) }
-        let holder =
-            testCase.lockHeld ? try JournalWriter(folder: DataFolder(path: temp.appending("ledger-data"))) : nil
-        defer { _ = holder }
+        defer { withExtendedLifetime(writer) {} }
         if testCase.damage {
             let path = temp.appending("ledger-data/journal.jsonl")
             var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
@@ -178,31 +181,18 @@ struct LogFollowTests {
         let folder = DataFolder(path: temp.appending("ledger-data"))
         let writer = try JournalWriter(folder: folder)
         try writer.append(EventDraft(.memberImported(MemberImported(contact: ContactData(contactID: "first")))))
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try #require(BuiltProduct.path("memberledger")))
-        process.arguments = ["log", "--follow", "--data", folder.path, "--json"]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
+        let follower = try ChildProcess(
+            try #require(BuiltProduct.path("memberledger")), ["log", "--follow", "--data", folder.path, "--json"],
+            output: .pipe)
         defer {
-            // SIGKILL: a child spawned from a test thread inherits its blocked signals, SIGTERM included.
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            follower.send(SIGTERM)
+            follower.wait()
         }
         // A broken --follow must fail the test, not hang it: the child is killed after 60 s at the latest.
-        let pid = process.processIdentifier
-        DispatchQueue.global().asyncAfter(deadline: .now() + 60) { kill(pid, SIGKILL) }
-        var text = ""
-        func readUntil(_ needle: String) {
-            while !text.contains(needle) {
-                let chunk = output.fileHandleForReading.availableData
-                if chunk.isEmpty { return }
-                text += String(decoding: chunk, as: UTF8.self)
-            }
-        }
-        readUntil("\"first\"")
+        follower.killAfter(60)
+        var text = follower.readOutput(until: "\"first\"")
         try writer.append(EventDraft(.memberImported(MemberImported(contact: ContactData(contactID: "second")))))
-        readUntil("\"second\"")
+        text = follower.readOutput(until: "\"second\"", after: text)
         let lines = text.split(separator: "\n")
         #expect(lines.count == 2)
         #expect(lines.first?.contains(#""seq":1"#) == true)

@@ -14,14 +14,7 @@ struct DeterminismTests {
                 in: .whitespacesAndNewlines)
             var digests = Set<String>()
             for _ in 0..<20 {
-                let process = Process()
-                process.executableURL = URL(fileURLWithPath: executable)
-                process.arguments = ["replay", scenario.url.path]
-                let output = Pipe()
-                process.standardOutput = output
-                try process.run()
-                let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-                process.waitUntilExit()
+                let text = try ChildProcess.run(executable, ["replay", scenario.url.path]).text
                 digests.insert(String(text.split(separator: "\n").last?.split(separator: " ").last ?? ""))
             }
             #expect(digests == [expected], "\(scenario.name)")

@@ -195,29 +195,19 @@ struct ServerEndToEndTests {
             threads = [threading.Thread(target=worker, args=(n,)) for n in range(16)]
             [t.start() for t in threads]; [t.join() for t in threads]
             """
-        let client = Process()
-        client.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        client.arguments = ["python3", "-c", script, String(running.server.port)]
-        let output = Pipe()
-        client.standardOutput = output
-        try client.run()
+        let client = try ChildProcess(
+            try #require(ChildProcess.python), ["-c", script, String(running.server.port)], output: .pipe)
+        client.killAfter(120)
         var acknowledged: [Int64: String] = [:]
-        var buffer = ""
-        let reader = output.fileHandleForReading
-        while acknowledged.count < 400 {
-            let chunk = reader.availableData
-            if chunk.isEmpty { break }
-            buffer += String(decoding: chunk, as: UTF8.self)
-            while let newline = buffer.firstIndex(of: "\n") {
-                let parts = buffer[..<newline].split(separator: " ")
-                buffer.removeSubrange(...newline)
-                if parts.count == 4, parts[1] == "200", let seq = Int64(parts[2]) {
-                    acknowledged[seq] = String(parts[3])
-                }
+        client.forEachOutputLine { line in
+            let parts = line.split(separator: " ")
+            if parts.count == 4, parts[1] == "200", let seq = Int64(parts[2]) {
+                acknowledged[seq] = String(parts[3])
             }
+            return acknowledged.count < 400
         }
         running.server.kill()
-        client.waitUntilExit()
+        client.wait()
         #expect(acknowledged.count >= 400)
         // Reopening recovers a torn tail; every acknowledged seq holds the contact it was acknowledged for.
         let folder = DataFolder(path: running.server.dataFolder)

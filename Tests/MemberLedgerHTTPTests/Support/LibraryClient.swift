@@ -1,4 +1,5 @@
 import Foundation
+import MemberLedgerTesting
 import Testing
 
 /// Python's `http.client` as a real, well-behaved client: one connection, several requests in turn.
@@ -29,6 +30,15 @@ enum LibraryClient {
 
     /// Sends the requests in order on one `HTTPConnection` to the server on `port`.
     static func send(port: Int, _ requests: [Request]) async throws -> [Response] {
+        try responses(from: await start(port: port, requests).finished())
+    }
+
+    /// `send` for synchronous tests: blocks this thread.
+    static func sendNow(port: Int, _ requests: [Request]) throws -> [Response] {
+        try responses(from: start(port: port, requests).finish())
+    }
+
+    private static func start(port: Int, _ requests: [Request]) throws -> ChildProcess.Run {
         let python = try #require(Subprocess.python)
         let spec: [String: Any] = [
             "port": port,
@@ -41,9 +51,15 @@ enum LibraryClient {
             },
         ]
         let text = String(decoding: try JSONSerialization.data(withJSONObject: spec), as: UTF8.self)
-        let output = try await Subprocess.run(python, ["-c", script, text])
-        guard output.status == 0 else { throw ClientFailure(output: output) }
-        return try JSONDecoder().decode([Response].self, from: output.stdout)
+        return try ChildProcess.Run(python, ["-c", script, text], timeout: 20)
+    }
+
+    private static func responses(from output: ChildProcess.Output) throws -> [Response] {
+        guard output.status == 0 else {
+            throw ClientFailure(
+                output: ProcessOutput(status: output.status, stdout: Data(output.stdout), stderr: output.stderr))
+        }
+        return try JSONDecoder().decode([Response].self, from: Data(output.stdout))
     }
 
     private static let script = #"""

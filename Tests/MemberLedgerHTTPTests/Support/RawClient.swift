@@ -1,4 +1,5 @@
 import Foundation
+import MemberLedgerTesting
 import Testing
 
 /// A raw-socket HTTP client in Python, driven step by step, for what well-behaved clients never send:
@@ -87,14 +88,41 @@ enum RawClient {
     static func exchange(port: Int, _ steps: [Step], timeout: Double = 5, followUp: Bool = false) async throws
         -> Exchange
     {
+        try await start(port: port, steps, timeout: timeout, followUp: followUp).exchange()
+    }
+
+    /// A client already started (connecting, running its steps) whose exchange is read later.
+    struct Pending: Sendable {
+        let run: ChildProcess.Run
+
+        /// Waits for the client to finish and returns what happened.
+        func exchange() async throws -> Exchange {
+            try Self.exchange(from: await run.finished())
+        }
+
+        /// `exchange()` for synchronous tests: blocks this thread.
+        func exchangeNow() throws -> Exchange {
+            try Self.exchange(from: run.finish())
+        }
+
+        private static func exchange(from output: ChildProcess.Output) throws -> Exchange {
+            guard output.status == 0 else {
+                throw ClientFailure(
+                    output: ProcessOutput(status: output.status, stdout: Data(output.stdout), stderr: output.stderr))
+            }
+            return try JSONDecoder().decode(Exchange.self, from: Data(output.stdout))
+        }
+    }
+
+    /// Starts the client now, on this thread: unlike an `async let`, whose child task may wait for a
+    /// cooperative thread while the test polls for the connection, the process is running on return.
+    static func start(port: Int, _ steps: [Step], timeout: Double = 5, followUp: Bool = false) throws -> Pending {
         let python = try #require(Subprocess.python)
         let spec: [String: Any] = [
             "port": port, "steps": steps.map(\.json), "timeout": timeout, "followUp": followUp,
         ]
         let text = String(decoding: try JSONSerialization.data(withJSONObject: spec), as: UTF8.self)
-        let output = try await Subprocess.run(python, ["-c", script, text], timeout: timeout * 4 + 10)
-        guard output.status == 0 else { throw ClientFailure(output: output) }
-        return try JSONDecoder().decode(Exchange.self, from: output.stdout)
+        return Pending(run: try ChildProcess.Run(python, ["-c", script, text], timeout: timeout * 4 + 10))
     }
 
     private static let script = #"""
