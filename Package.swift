@@ -23,13 +23,22 @@ let package = Package(
             dependencies: ["MemberLedgerCore", "MemberLedgerJournal", "MemberLedgerHTTP", "MemberLedgerWebhooks"]
         ),
         .target(name: "MemberLedgerTesting", dependencies: ["MemberLedgerCore"]),
+        .target(
+            name: "MemberLedgerCampaigns",
+            dependencies: [
+                "MemberLedgerCore", "MemberLedgerJournal", "MemberLedgerHTTP", "MemberLedgerWebhooks",
+                "MemberLedgerServer", "MemberLedgerTesting",
+            ]
+        ),
         .executableTarget(
             name: "memberledger",
             dependencies: [
                 "MemberLedgerCore", "MemberLedgerJournal", "MemberLedgerHTTP", "MemberLedgerServer", "MemberLedgerWebhooks",
             ]
         ),
-        .executableTarget(name: "memberledger-torture", dependencies: ["MemberLedgerCore", "MemberLedgerJournal"]),
+        .executableTarget(
+            name: "memberledger-torture", dependencies: ["MemberLedgerCore", "MemberLedgerJournal", "MemberLedgerCampaigns"]
+        ),
         .executableTarget(
             name: "memberledger-bench",
             dependencies: ["MemberLedgerCore", "MemberLedgerJournal", "MemberLedgerHTTP", "MemberLedgerServer"]
@@ -51,6 +60,10 @@ let package = Package(
             dependencies: [
                 "MemberLedgerServer", "MemberLedgerJournal", "MemberLedgerCore", "MemberLedgerTesting", "memberledger",
             ]
+        ),
+        .testTarget(
+            name: "MemberLedgerReliabilityTests",
+            dependencies: ["MemberLedgerCampaigns", "MemberLedgerJournal", "MemberLedgerTesting", "memberledger"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -78,15 +78,14 @@ struct HTTPConnection: Sendable {
     /// Reads one request, calls the handler and writes its response.
     private func serveRequest(_ buffer: inout ReceiveBuffer) throws(HTTPRequestError) -> Outcome {
         let deadline = Deadline.after(seconds: configuration.requestDeadlineSeconds)
-        guard let head = try readHead(&buffer, until: deadline) else { return .peerGone }
-        try head.checkHost()
-        let framing = try head.bodyFraming(maxBodyBytes: configuration.maxBodyBytes)
-        if try head.expectsContinue(), framing != .none, framing != .length(0) {
-            // The client holds the body back until it hears this; an oversized one was refused above.
-            guard socket.sendAll(Array("HTTP/1.1 100 Continue\r\n\r\n".utf8), milliseconds: readTimeoutMilliseconds)
-            else { return .peerGone }
-        }
-        guard let body = try readBody(framing, &buffer, until: deadline) else { return .peerGone }
+        let reader = RequestReader(
+            maxHeaderBytes: configuration.maxHeaderBytes, maxBodyBytes: configuration.maxBodyBytes)
+        let read = try reader.read(
+            &buffer, more: { (buffer) throws(HTTPRequestError) in try fill(&buffer, until: deadline) },
+            beforeBody: { _ in
+                socket.sendAll(Array("HTTP/1.1 100 Continue\r\n\r\n".utf8), milliseconds: readTimeoutMilliseconds)
+            })
+        guard let (head, body) = read else { return .peerGone }
 
         let request = HTTPRequest(
             method: head.method, target: head.target, headers: head.headers, body: body, remoteAddress: remoteAddress)
@@ -98,42 +97,6 @@ struct HTTPConnection: Sendable {
                 headOnly: head.method == "HEAD", close: close, keepAlive: !close && head.minorVersion == 0))
         guard socket.sendAll(bytes, milliseconds: readTimeoutMilliseconds) else { return .peerGone }
         return close ? .close : .keepOpen
-    }
-
-    /// Reads the request line and header section; nil when the peer went away first.
-    private func readHead(_ buffer: inout ReceiveBuffer, until deadline: Deadline) throws(HTTPRequestError)
-        -> RequestHead?
-    {
-        var parser = RequestHeadParser(limit: configuration.maxHeaderBytes)
-        while true {
-            let (consumed, head) = try parser.parse(buffer.unread)
-            buffer.consume(consumed)
-            if let head { return head }
-            guard try fill(&buffer, until: deadline) else { return nil }
-        }
-    }
-
-    /// Reads the body the framing describes; nil when the peer went away first.
-    private func readBody(
-        _ framing: RequestHead.BodyFraming, _ buffer: inout ReceiveBuffer, until deadline: Deadline
-    ) throws(HTTPRequestError) -> [UInt8]? {
-        switch framing {
-        case .none:
-            return []
-        case .length(let length):
-            while buffer.count < length {
-                guard try fill(&buffer, until: deadline) else { return nil }
-            }
-            return buffer.take(length)
-        case .chunked:
-            var decoder = ChunkedBodyDecoder(
-                maxBodyBytes: configuration.maxBodyBytes, maxTrailerBytes: configuration.maxHeaderBytes)
-            while true {
-                buffer.consume(try decoder.decode(buffer.unread))
-                if decoder.isComplete { return decoder.body }
-                guard try fill(&buffer, until: deadline) else { return nil }
-            }
-        }
     }
 
     /// Receives more bytes of the current request; false when the peer closed.

@@ -43,6 +43,15 @@ struct ReceiveBuffer {
         return bytes
     }
 
+    /// Appends bytes already in memory (the in-memory parser's whole input).
+    mutating func append(_ bytes: ArraySlice<UInt8>) {
+        storage.replaceSubrange(end..<storage.count, with: bytes)
+        end += bytes.count
+        if storage.count < end + Self.readSize {
+            storage += [UInt8](repeating: 0, count: end + Self.readSize - storage.count)
+        }
+    }
+
     /// Receives once from `socket` into the free space, making room for a full read first.
     mutating func receive(from socket: Socket) -> Socket.Received {
         makeRoom()

@@ -35,6 +35,13 @@ public enum JournalDamage: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// What was found wrong there.
+    public var reason: String {
+        switch self {
+        case .tornTail(_, let reason), .corrupt(_, _, let reason): reason
+        }
+    }
+
     public var description: String {
         switch self {
         case .tornTail(let offset, let reason): "torn tail at byte \(offset): \(reason)"

@@ -83,7 +83,8 @@ public final class WebhookServer: Sendable {
 
     // MARK: - Routing
 
-    func handle(_ request: HTTPRequest) -> HTTPResponse {
+    /// Answers one request exactly as the HTTP server hands it over: route, record, count and log it.
+    public func handle(_ request: HTTPRequest) -> HTTPResponse {
         let started = DispatchTime.now().uptimeNanoseconds
         let (endpoint, contact, seq, response) = route(request)
         metrics.count(endpoint, status: response.status)

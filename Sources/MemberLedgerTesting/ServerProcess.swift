@@ -15,6 +15,20 @@ public final class ServerProcess: @unchecked Sendable {
     public let banner: String
     private let child: ChildProcess
 
+    /// The server's process id.
+    public var pid: Int32 { child.pid }
+
+    /// Whether it is still running.
+    public var isRunning: Bool { child.isRunning && !hasExited }
+
+    /// Whether it has exited (reaped or a zombie), without waiting.
+    private var hasExited: Bool {
+        guard let status = try? String(contentsOfFile: "/proc/\(child.pid)/status", encoding: .utf8) else {
+            return false
+        }
+        return status.contains("State:\tZ")
+    }
+
     /// Starts `memberledger serve --data DATA --port 0` plus `arguments`, with `MEMBERLEDGER_HANDSHAKE`.
     public init(data: String, handshake: String = "H4ndSh4k3H4ndSh4k3", arguments: [String] = [], logPath: String)
         throws

@@ -1,18 +1,20 @@
 import MemberLedgerCore
 
 /// Removing secrets from a body before it is kept: the value of any form pair or JSON member whose name
-/// mentions a password becomes `REDACTED`. Bodies that need no redaction are kept byte for byte.
+/// mentions a password, or whose value holds the handshake (%-decoded or not), becomes `REDACTED`.
+/// Bodies that need no redaction are kept byte for byte.
 enum Redaction {
-    static func body(_ bytes: [UInt8], contentType: String?) -> String {
+    static func body(_ bytes: [UInt8], contentType: String?, secret: String? = nil) -> String {
         let text = String(decoding: bytes, as: UTF8.self)
         if let value = try? JSONParser.parse(bytes) {
-            let (cleaned, changed) = redact(value)
+            let (cleaned, changed) = redact(value, secret: secret)
             return changed ? JSONWriter.string(cleaned) : text
         }
         var changed = false
         let pieces = text.split(separator: "&", omittingEmptySubsequences: false).map { piece -> String in
             guard let equals = piece.firstIndex(of: "="),
-                let name = FormBody.decode(Array(piece[..<equals].utf8)), SecretField.isSecret(name)
+                FormBody.decode(Array(piece[..<equals].utf8)).map(SecretField.isSecret) == true
+                    || holds(secret, Array(piece[piece.index(after: equals)...].utf8))
             else { return String(piece) }
             changed = true
             return String(piece[...equals]) + WebhookDecoder.redacted
@@ -20,8 +22,17 @@ enum Redaction {
         return changed ? pieces.joined(separator: "&") : text
     }
 
-    private static func redact(_ value: JSONValue) -> (JSONValue, Bool) {
+    /// Whether a form value, %-decoded (or raw, when it does not decode), holds `secret`.
+    static func holds(_ secret: String?, _ encoded: [UInt8]) -> Bool {
+        guard let secret, secret.count >= 8 else { return false }
+        let decoded = FormBody.decode(encoded) ?? String(decoding: encoded, as: UTF8.self)
+        return decoded.contains(secret)
+    }
+
+    private static func redact(_ value: JSONValue, secret: String?) -> (JSONValue, Bool) {
         switch value {
+        case .string(let text) where secret.map { $0.count >= 8 && text.contains($0) } == true:
+            return (.string(WebhookDecoder.redacted), true)
         case .object(let members):
             var changed = false
             let cleaned = members.map { name, member -> (key: String, value: JSONValue) in
@@ -29,7 +40,7 @@ enum Redaction {
                     changed = true
                     return (name, .string(WebhookDecoder.redacted))
                 }
-                let (inner, innerChanged) = redact(member)
+                let (inner, innerChanged) = redact(member, secret: secret)
                 changed = changed || innerChanged
                 return (name, inner)
             }
@@ -37,7 +48,7 @@ enum Redaction {
         case .array(let items):
             var changed = false
             let cleaned = items.map { item -> JSONValue in
-                let (inner, innerChanged) = redact(item)
+                let (inner, innerChanged) = redact(item, secret: secret)
                 changed = changed || innerChanged
                 return inner
             }

@@ -109,24 +109,30 @@ public struct WebhookDecoder: Sendable {
 
     /// The request to keep with the event: handshake and password-like fields replaced by `REDACTED`.
     private func rawRequest(_ request: IncomingRequest, dialect: CRMDialect) -> RawRequest {
-        var body = Redaction.body(request.body, contentType: request.header("Content-Type"))
         let secret = String(decoding: handshake, as: UTF8.self)
-        if secret.count >= 8 { body = body.replacingOccurrences(of: secret, with: Self.redacted) }
+        var body = Redaction.body(request.body, contentType: request.header("Content-Type"), secret: secret)
+        var target = Self.redactedTarget(request.target, secret: secret)
+        // Whatever form it came in, the handshake is never kept: a last sweep over the raw text too.
+        if secret.count >= 8 {
+            body = body.replacingOccurrences(of: secret, with: Self.redacted)
+            target = target.replacingOccurrences(of: secret, with: Self.redacted)
+        }
         return RawRequest(
-            method: request.method, target: Self.redactedTarget(request.target),
+            method: request.method, target: target,
             contentType: request.header("Content-Type"),
             body: body, dialect: dialect.rawValue)
     }
 
-    /// A request target with the value of every `aal_*` key replaced by `REDACTED`: safe for logs, even
-    /// for requests that were refused.
-    public static func redactedTarget(_ target: String) -> String {
+    /// A request target with the value of every `aal_*` key replaced by `REDACTED`, and of any key whose
+    /// value (%-decoded) holds `secret`: safe for logs and the journal, even for requests that were refused.
+    public static func redactedTarget(_ target: String, secret: String? = nil) -> String {
         guard let mark = target.firstIndex(of: "?") else { return target }
         let pieces = target[target.index(after: mark)...].split(separator: "&", omittingEmptySubsequences: false)
             .map { piece -> String in
                 // The name as the server reads it (%-decoded): `%61al_genpass` is `aal_genpass` too.
                 guard let equals = piece.firstIndex(of: "="),
                     FormBody.decode(Array(piece[..<equals].utf8))?.hasPrefix("aal_") == true
+                        || Redaction.holds(secret, Array(piece[piece.index(after: equals)...].utf8))
                 else { return String(piece) }
                 return String(piece[...equals]) + redacted
             }

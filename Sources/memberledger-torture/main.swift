@@ -1,53 +1,110 @@
 import Foundation
+import MemberLedgerCampaigns
 import MemberLedgerCore
 import MemberLedgerJournal
 
-// A process to be killed: it appends to a journal from many threads forever and prints one line per
-// acknowledged append ("ack SEQ HASH-OF-RECORD"), flushing each, so that the crash tests and the
-// reliability campaigns can SIGKILL it at any moment and check that every acknowledged record survived.
+// The reliability campaigns' executable.
 //
-// usage: memberledger-torture append DIR [THREADS]
+// usage:
+//   memberledger-torture append DIR [THREADS]
+//       append from many threads forever, printing "ack SEQ HASH" per acknowledged append, to be SIGKILLed
+//       (the crash tests use it)
+//   memberledger-torture campaign [--quick] [--seed N]
+//       every campaign of Docs/reliability.md (long by default), one summary line each; exit 1 on a failure
+//   memberledger-torture faults --seed N
+//       replays one storage-fault run and prints what failed
 
 /// Writes a line to stdout at once (unbuffered), so a kill loses no acknowledgement already printed.
 func say(_ line: String) {
     FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }
 
-let arguments = CommandLine.arguments
-guard arguments.count >= 3, arguments[1] == "append" else {
-    FileHandle.standardError.write(Data("usage: memberledger-torture append DIR [THREADS]\n".utf8))
+func usage() -> Never {
+    FileHandle.standardError.write(
+        Data(
+            """
+            usage: memberledger-torture append DIR [THREADS]
+                   memberledger-torture campaign [--quick] [--seed N]
+                   memberledger-torture faults --seed N
+
+            """.utf8))
     exit(64)
 }
-let folder = DataFolder(path: arguments[2])
-let threads = arguments.count > 3 ? Int(arguments[3]) ?? 8 : 8
-let writer: JournalWriter
-do {
-    writer = try JournalWriter(folder: folder)
-} catch {
-    FileHandle.standardError.write(Data("memberledger-torture: \(error)\n".utf8))
-    exit(74)
+
+let arguments = CommandLine.arguments
+guard arguments.count >= 2 else { usage() }
+
+/// The value after `--seed`, or `fallback`.
+func seed(default fallback: UInt64) -> UInt64 {
+    guard let index = arguments.firstIndex(of: "--seed") else { return fallback }
+    guard index + 1 < arguments.count, let value = UInt64(arguments[index + 1]) else { usage() }
+    return value
 }
-let output = NSLock()
-say("ready \(writer.lastRecord.seq)")
-for thread in 0..<threads {
-    Thread.detachNewThread {
-        var count = 0
-        while true {
-            count += 1
-            let contact = ContactData(contactID: "t\(thread)-\(count)", tags: ["Torture", "Thread \(thread)"])
-            let draft = EventDraft(
-                .webhookReceived(WebhookReceived(command: WebhookCommand(.updateUser, contact: contact))))
-            do {
-                let event = try writer.append(draft)
-                let line = JournalFormat.recordLine(event, previousHash: "").line
-                output.lock()
-                say("ack \(event.seq) \(Hex.encode(SHA256.hash(line)))")
-                output.unlock()
-            } catch {
-                FileHandle.standardError.write(Data("memberledger-torture: \(error)\n".utf8))
-                exit(74)
+
+switch arguments[1] {
+case "append":
+    guard arguments.count >= 3 else { usage() }
+    appendForever(folder: DataFolder(path: arguments[2]), threads: arguments.count > 3 ? Int(arguments[3]) ?? 8 : 8)
+case "campaign":
+    let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("memberledger-campaign-\(getpid())")
+        .path
+    try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: scratch) }
+    let quick = arguments.contains("--quick")
+    let first = seed(default: 20_261_129)
+    say("reliability campaign (\(quick ? "quick" : "long")), seed \(first), started \(Date())")
+    var failed = false
+    try ReliabilityRun(scale: quick ? .quick : .long, seed: first, scratch: scratch).run { report in
+        say(report.summary)
+        for failure in report.failures.prefix(20) { say("  FAILED \(failure)") }
+        failed = failed || !report.failures.isEmpty
+    }
+    say("finished \(Date())")
+    exit(failed ? 1 : 0)
+case "faults":
+    let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("memberledger-faults-\(getpid())").path
+    try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: scratch) }
+    let one = seed(default: 1)
+    let report = StorageFaultCampaign(scratch: scratch).run(seeds: [one])
+    say(report.summary)
+    for failure in report.failures { say("FAILED \(failure)") }
+    exit(report.failures.isEmpty ? 0 : 1)
+default:
+    usage()
+}
+
+/// Appends from `threads` threads forever.
+func appendForever(folder: DataFolder, threads: Int) -> Never {
+    let writer: JournalWriter
+    do {
+        writer = try JournalWriter(folder: folder)
+    } catch {
+        FileHandle.standardError.write(Data("memberledger-torture: \(error)\n".utf8))
+        exit(74)
+    }
+    let output = NSLock()
+    say("ready \(writer.lastRecord.seq)")
+    for thread in 0..<threads {
+        Thread.detachNewThread {
+            var count = 0
+            while true {
+                count += 1
+                let contact = ContactData(contactID: "t\(thread)-\(count)", tags: ["Torture", "Thread \(thread)"])
+                let draft = EventDraft(
+                    .webhookReceived(WebhookReceived(command: WebhookCommand(.updateUser, contact: contact))))
+                do {
+                    let event = try writer.append(draft)
+                    let line = JournalFormat.recordLine(event, previousHash: "").line
+                    output.lock()
+                    say("ack \(event.seq) \(Hex.encode(SHA256.hash(line)))")
+                    output.unlock()
+                } catch {
+                    FileHandle.standardError.write(Data("memberledger-torture: \(error)\n".utf8))
+                    exit(74)
+                }
             }
         }
     }
+    while true { sleep(60) }
 }
-while true { sleep(60) }

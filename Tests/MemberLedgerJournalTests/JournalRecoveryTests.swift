@@ -22,7 +22,6 @@ struct SmallJournal {
     }
 
     /// The index of the line that holds byte `offset`.
-    func line(of offset: Int) -> Int { lineEnds.firstIndex { offset < $0 }! }
     func lineStart(_ index: Int) -> Int { index == 0 ? 0 : lineEnds[index - 1] }
 }
 
@@ -30,56 +29,8 @@ struct SmallJournal {
 struct JournalRecoveryTests {
     static let journal = try! SmallJournal.make()
 
-    @Test("truncation at every byte is a torn tail cut back to the last whole line, never corruption")
-    func everyTruncation() {
-        let journal = Self.journal
-        for cut in 0...journal.bytes.count {
-            let scan = JournalReader.scan(bytes: Array(journal.bytes[..<cut]))
-            let wholeLines = journal.lineEnds.filter { $0 <= cut }
-            let goodLength = wholeLines.last ?? 0
-            #expect(scan.goodLength == Int64(goodLength), "cut \(cut)")
-            #expect(scan.head.seq == Int64(max(0, wholeLines.count - 1)), "cut \(cut)")
-            if cut == goodLength {
-                #expect(scan.damage == nil, "cut \(cut)")
-            } else {
-                #expect(
-                    scan.damage == .tornTail(offset: Int64(goodLength), reason: scan.damage?.reason ?? ""), "cut \(cut)"
-                )
-            }
-        }
-    }
-
-    @Test("a flip of any bit is detected: torn when only the last line is hit, corrupt otherwise")
-    func everyBitFlip() {
-        let journal = Self.journal
-        let lastLine = journal.lineEnds.count - 1
-        var torn = 0
-        var corrupt = 0
-        for offset in journal.bytes.indices {
-            for bit in 0..<8 {
-                var bytes = journal.bytes
-                bytes[offset] ^= 1 << bit
-                let scan = JournalReader.scan(bytes: bytes)
-                let line = journal.line(of: offset)
-                // A broken newline joins its line with the next one.
-                let lastHit = journal.bytes[offset] == UInt8(ascii: "\n") ? line + 1 : line
-                guard let damage = scan.damage else {
-                    Issue.record("flip of bit \(bit) at byte \(offset) went unnoticed")
-                    continue
-                }
-                #expect(damage.offset == Int64(journal.lineStart(line)), "byte \(offset) bit \(bit)")
-                switch damage {
-                case .tornTail:
-                    torn += 1
-                    #expect(lastHit >= lastLine, "byte \(offset) bit \(bit) called torn")
-                case .corrupt:
-                    corrupt += 1
-                    #expect(lastHit < lastLine, "byte \(offset) bit \(bit) called corrupt")
-                }
-            }
-        }
-        #expect(torn + corrupt == journal.bytes.count * 8)
-    }
+    // Every truncation and every bit flip: see ByteSweepTests (MemberLedgerReliabilityTests), which runs the
+    // campaign's sweep over the fixture journal and every scenario's journal.
 
     @Test("opening repairs a torn tail: quarantined bytes + what remains = the original file")
     func repairTornTail() throws {
@@ -231,13 +182,5 @@ struct JournalFailStopTests {
         #expect(try JournalReader(folder: folder).verify().damage == nil)
         try reopened.append(draft("fresh"))
         #expect(try JournalReader(folder: folder).verify().damage == nil)
-    }
-}
-
-extension JournalDamage {
-    var reason: String {
-        switch self {
-        case .tornTail(_, let reason), .corrupt(_, _, let reason): reason
-        }
     }
 }

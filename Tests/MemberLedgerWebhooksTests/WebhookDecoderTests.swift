@@ -181,6 +181,31 @@ struct WebhookDecoderTests {
                 == "/?aal_genpass=REDACTED&teamId=3")
     }
 
+    /// Found by the parser fuzz campaign (seed 20261132): the handshake as the value of a parameter other
+    /// than `aal_*` was kept in the journal's copy of the target.
+    @Test(
+        "the handshake is never kept, whatever parameter or encoding carries it",
+        arguments: [
+            ("/?aal_updateuser=H4ndSh4k3H4ndSh4k3&other=H4ndSh4k3H4ndSh4k3&contactId=1", ""),
+            ("/?aal_updateuser=H4ndSh4k3H4ndSh4k3&contactId=1&x=%48%34ndSh4k3H4ndSh4k3", ""),
+            ("/?aal_updateuser=H4ndSh4k3H4ndSh4k3&teamId=3&change=5er=H4ndSh4k3H4ndSh4k3&contactId=1", ""),
+            ("/?aal_updateuser=H4ndSh4k3H4ndSh4k3", #"{"contactId":"1","note":"\u0048\u0034ndSh4k3H4ndSh4k3"}"#),
+        ])
+    func handshakeAnywhere(target: String, json: String) throws {
+        let request = IncomingRequest(
+            method: json.isEmpty ? "GET" : "POST", target: target,
+            headers: json.isEmpty ? [] : [("Content-Type", "application/json")], body: Array(json.utf8))
+        let delivery: WebhookDelivery
+        do {
+            delivery = try decoder.decode(request)
+        } catch .handshakeInBody {
+            return  // refused outright: nothing is kept
+        }
+        let kept = delivery.request
+        #expect(!kept.target.contains("H4ndSh4k3H4ndSh4k3") && !kept.target.contains("%48%34ndSh4k3"), "\(kept.target)")
+        #expect(!kept.body.contains("H4ndSh4k3H4ndSh4k3") && !kept.body.contains("u0034ndSh4k3"), "\(kept.body)")
+    }
+
     @Test("the Idempotency-Key or webhook-id header is the delivery's key")
     func idempotencyHeader() throws {
         var request = try HTTPFixture.named("fieldop-operation").request

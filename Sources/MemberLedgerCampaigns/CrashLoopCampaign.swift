@@ -1,0 +1,116 @@
+import Foundation
+import MemberLedgerCore
+import MemberLedgerJournal
+import MemberLedgerTesting
+import Synchronization
+
+/// The real server, SIGKILLed again and again: in each round 64 clients post webhooks and record every
+/// acknowledged seq and contact; at a seeded moment (after a random number of acknowledgements) the
+/// server dies; the next start recovers the journal, and every acknowledged event must be there, as it
+/// was acknowledged, in a chain that verifies.
+public struct CrashLoopCampaign: Sendable {
+    /// The data folder the rounds share (the journal grows across rounds).
+    public let data: String
+    /// Where the server's access log goes.
+    public let logPath: String
+    /// Concurrent clients.
+    public let clients: Int
+
+    /// A campaign on `data` with `clients` concurrent clients.
+    public init(data: String, logPath: String, clients: Int = 64) {
+        self.data = data
+        self.logPath = logPath
+        self.clients = clients
+    }
+
+    /// Runs `rounds` rounds from `seed` and reports.
+    public func run(rounds: Int, seed: UInt64) -> CampaignReport {
+        var report = CampaignReport(name: "crash loop")
+        var random = SplitMix64(seed: seed)
+        var acknowledged: [Int64: String] = [:]
+        for round in 0..<rounds {
+            let roundSeed = random.next()
+            do {
+                let acks = try runRound(round, seed: roundSeed, report: &report)
+                acknowledged.merge(acks) { first, _ in first }
+                try check(acknowledged, report: &report)
+                report.count("rounds")
+            } catch {
+                report.failures.append(.init(seed: roundSeed, message: "round \(round): \(error)"))
+            }
+        }
+        return report
+    }
+
+    struct Broken: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// One round: start (recovering), load, kill at a seeded count of acknowledgements.
+    func runRound(_ round: Int, seed: UInt64, report: inout CampaignReport) throws -> [Int64: String] {
+        var random = SplitMix64(seed: seed)
+        let killAfter = Int.random(in: 1...600, using: &random)
+        let server = try ServerProcess(data: data, logPath: logPath)
+        let acks = Mutex<[Int64: String]>([:])
+        let reached = DispatchSemaphore(value: 0)
+        let done = DispatchGroup()
+        let port = server.port
+        for client in 0..<clients {
+            done.enter()
+            Thread.detachNewThread {
+                defer { done.leave() }
+                guard let connection = try? LoopbackClient(port: port) else { return }
+                var index = 0
+                while true {
+                    index += 1
+                    let contact = "r\(round)-c\(client)-\(index)"
+                    guard
+                        let answer = try? connection.post(
+                            "/?aal_genpass=H4ndSh4k3H4ndSh4k3",
+                            form: "contactId=\(contact)&email=\(contact)%40example.com")
+                    else { return }
+                    // Acknowledged = answered with a seq: recorded and durable (a rule's rejection included).
+                    guard answer.status == 200 || answer.status == 422, let seq = answer.body.jsonInteger("seq")
+                    else { return }
+                    let total = acks.withLock { acks in
+                        acks[seq] = contact
+                        return acks.count
+                    }
+                    if total == killAfter { reached.signal() }
+                }
+            }
+        }
+        if reached.wait(timeout: .now() + 120) == .timedOut {
+            server.kill()
+            throw Broken(description: "fewer than \(killAfter) acknowledgements in 120 s")
+        }
+        server.kill()
+        done.wait()
+        report.count("kills")
+        let round = acks.withLock { $0 }
+        report.count("acknowledged events", round.count)
+        return round
+    }
+
+    /// Restarts (recovery), then checks every acknowledged event and the chain; stops the server.
+    func check(_ acknowledged: [Int64: String], report: inout CampaignReport) throws {
+        let server = try ServerProcess(data: data, logPath: logPath)
+        defer { server.stop() }
+        let folder = DataFolder(path: data)
+        var found: [Int64: String] = [:]
+        try JournalReader(folder: folder).forEachEvent(verify: true) { event, _, _ in
+            if case .webhookReceived(let webhook) = event.payload {
+                found[event.seq] = webhook.command.contacts.first?.contactID
+            }
+            return true
+        }
+        let lost = acknowledged.filter { found[$0.key] != $0.value }
+        report.count("acknowledged events lost", lost.count)
+        if let first = lost.keys.min() {
+            throw Broken(description: "\(lost.count) acknowledged events lost or changed, first seq \(first)")
+        }
+        guard try JournalReader(folder: folder).verify().damage == nil else {
+            throw Broken(description: "the chain does not verify after recovery")
+        }
+    }
+}
