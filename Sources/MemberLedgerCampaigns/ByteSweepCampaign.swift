@@ -71,6 +71,7 @@ public struct ByteSweepCampaign: Sendable {
                 report.count("fell back to the journal")
             } else {
                 report.count("used, state right")
+                if report.notes.count < 10 { report.notes.append("\(what): accepted, state right") }
             }
         }
         for cut in Swift.stride(from: 0, to: original.count, by: step) {

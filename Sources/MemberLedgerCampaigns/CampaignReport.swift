@@ -23,6 +23,8 @@ public struct CampaignReport: Sendable {
     public private(set) var figures: [(name: String, value: Int)] = []
     /// Every failing round.
     public var failures: [Failure] = []
+    /// Examples worth a human's look that are not failures (the first few of a kind).
+    public var notes: [String] = []
 
     /// An empty report for `name`.
     public init(name: String) {

@@ -5,9 +5,9 @@ import MemberLedgerTesting
 import Synchronization
 
 /// The real server, SIGKILLed again and again: in each round 64 clients post webhooks and record every
-/// acknowledged seq and contact; at a seeded moment (after a random number of acknowledgements) the
-/// server dies; the next start recovers the journal, and every acknowledged event must be there, as it
-/// was acknowledged, in a chain that verifies.
+/// acknowledged seq with the body they sent; at a seeded moment (after a random number of
+/// acknowledgements) the server dies; the next start recovers the journal, and every acknowledged event
+/// must be there with that very body and contact, in a chain that verifies.
 public struct CrashLoopCampaign: Sendable {
     /// The data folder the rounds share (the journal grows across rounds).
     public let data: String
@@ -64,16 +64,14 @@ public struct CrashLoopCampaign: Sendable {
                 while true {
                     index += 1
                     let contact = "r\(round)-c\(client)-\(index)"
-                    guard
-                        let answer = try? connection.post(
-                            "/?aal_genpass=H4ndSh4k3H4ndSh4k3",
-                            form: "contactId=\(contact)&email=\(contact)%40example.com")
+                    let body = "contactId=\(contact)&email=\(contact)%40example.com"
+                    guard let answer = try? connection.post("/?aal_genpass=H4ndSh4k3H4ndSh4k3", form: body)
                     else { return }
                     // Acknowledged = answered with a seq: recorded and durable (a rule's rejection included).
                     guard answer.status == 200 || answer.status == 422, let seq = answer.body.jsonInteger("seq")
                     else { return }
                     let total = acks.withLock { acks in
-                        acks[seq] = contact
+                        acks[seq] = body
                         return acks.count
                     }
                     if total == killAfter { reached.signal() }
@@ -99,8 +97,11 @@ public struct CrashLoopCampaign: Sendable {
         let folder = DataFolder(path: data)
         var found: [Int64: String] = [:]
         try JournalReader(folder: folder).forEachEvent(verify: true) { event, _, _ in
-            if case .webhookReceived(let webhook) = event.payload {
-                found[event.seq] = webhook.command.contacts.first?.contactID
+            // The body as kept, and the contact it named: both must be what the client sent.
+            if case .webhookReceived(let webhook) = event.payload, let body = webhook.request?.body,
+                let contact = webhook.command.contacts.first?.contactID, body.hasPrefix("contactId=\(contact)&")
+            {
+                found[event.seq] = body
             }
             return true
         }

@@ -65,6 +65,8 @@ public struct ReliabilityRun: Sendable {
         }
         done(sweep)
 
+        done(HandshakeTimingCampaign().run())
+
         let webhooks = try HTTPFixture.all()
         done(ParserFuzzCampaign(fixtures: webhooks.map(\.wireBytes)).run(inputs: scale.parserInputs, seed: seed &+ 3))
         guard let valid = webhooks.first(where: { $0.name == "activecampaign-genpass" }) else {

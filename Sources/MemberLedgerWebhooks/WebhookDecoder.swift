@@ -24,6 +24,16 @@ public struct WebhookDecoder: Sendable {
 
     /// Decodes a webhook request; the first failure found is thrown, the handshake check first of all.
     public func decode(_ request: IncomingRequest) throws(WebhookError) -> WebhookDelivery {
+        do {
+            return try decodeRequest(request)
+        } catch {
+            // An error quotes what it found wrong (a key, a pair); a mangled URL can fuse the handshake into
+            // it, and error texts reach the client and the logs.
+            throw error.redacting(String(decoding: handshake, as: UTF8.self))
+        }
+    }
+
+    private func decodeRequest(_ request: IncomingRequest) throws(WebhookError) -> WebhookDelivery {
         let query = try FormBody(Array((request.query ?? "").utf8))
         let commandPairs = query.pairs.filter { $0.name.hasPrefix("aal_") }
         guard let commandPair = commandPairs.first else { throw .noCommand }

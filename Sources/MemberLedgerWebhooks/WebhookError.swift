@@ -58,6 +58,26 @@ public enum WebhookError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 }
 
+extension WebhookError {
+    /// The same error with every occurrence of `secret` in the text it quotes replaced by `REDACTED`.
+    func redacting(_ secret: String) -> WebhookError {
+        guard secret.count >= 8 else { return self }
+        func clean(_ text: String) -> String { text.replacingOccurrences(of: secret, with: WebhookDecoder.redacted) }
+        switch self {
+        case .noCommand, .unauthorized, .missingContactID, .handshakeInBody: return self
+        case .unknownCommand(let name): return .unknownCommand(clean(name))
+        case .severalCommands(let names): return .severalCommands(names.map(clean))
+        case .malformedForm(let why): return .malformedForm(clean(why))
+        case .malformedJSON(let error): return .malformedJSON(JSONErrorDescription(text: clean(error.text)))
+        case .unrecognizedJSON(let why): return .unrecognizedJSON(clean(why))
+        case .unsupportedContentType(let type): return .unsupportedContentType(clean(type))
+        case .unsubstitutedMergeField(let name, let value):
+            return .unsubstitutedMergeField(name: clean(name), value: clean(value))
+        case .conflictingParameter(let name): return .conflictingParameter(name: clean(name))
+        }
+    }
+}
+
 /// A JSON parse error as text (JSONError's description), so `WebhookError` stays `Equatable` and simple.
 public struct JSONErrorDescription: Sendable, Equatable {
     /// The parser's message, naming the byte offset.

@@ -49,7 +49,6 @@ case "campaign":
     let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("memberledger-campaign-\(getpid())")
         .path
     try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(atPath: scratch) }
     let quick = arguments.contains("--quick")
     let first = seed(default: 20_261_129)
     say("reliability campaign (\(quick ? "quick" : "long")), seed \(first), started \(Date())")
@@ -57,16 +56,19 @@ case "campaign":
     try ReliabilityRun(scale: quick ? .quick : .long, seed: first, scratch: scratch).run { report in
         say(report.summary)
         for failure in report.failures.prefix(20) { say("  FAILED \(failure)") }
+        for note in report.notes { say("  note: \(note)") }
         failed = failed || !report.failures.isEmpty
     }
     say("finished \(Date())")
+    // exit() skips defers: the scratch folder (the crash loop's journal, tens of MB) goes first.
+    try? FileManager.default.removeItem(atPath: scratch)
     exit(failed ? 1 : 0)
 case "faults":
     let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("memberledger-faults-\(getpid())").path
     try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(atPath: scratch) }
     let one = seed(default: 1)
     let report = StorageFaultCampaign(scratch: scratch).run(seeds: [one])
+    try? FileManager.default.removeItem(atPath: scratch)
     say(report.summary)
     for failure in report.failures { say("FAILED \(failure)") }
     exit(report.failures.isEmpty ? 0 : 1)

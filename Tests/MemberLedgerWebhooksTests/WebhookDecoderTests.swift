@@ -206,6 +206,23 @@ struct WebhookDecoderTests {
         #expect(!kept.body.contains("H4ndSh4k3H4ndSh4k3") && !kept.body.contains("u0034ndSh4k3"), "\(kept.body)")
     }
 
+    /// Found by the parser fuzz campaign (seed 20261132, long run): a mangled URL fused the handshake into a
+    /// key name, which the error message then quoted.
+    @Test(
+        "no error message quotes the handshake",
+        arguments: [
+            "/?aal_genpass=H4ndSh4k3H4ndSh4k3&aal_updateuser-H4ndSh4k3H4ndSh4k3",
+            "/?aal_H4ndSh4k3H4ndSh4k3&aal_genpass=x",
+            "/?aal_genpass=H4ndSh4k3H4ndSh4k3&contactId=1&aal_genpass%H4ndSh4k3H4ndSh4k3=1",
+        ])
+    func errorsNeverQuoteTheHandshake(target: String) {
+        #expect {
+            try decoder.decode(IncomingRequest(method: "GET", target: target))
+        } throws: { error in
+            !"\(error)".contains("H4ndSh4k3H4ndSh4k3")
+        }
+    }
+
     @Test("the Idempotency-Key or webhook-id header is the delivery's key")
     func idempotencyHeader() throws {
         var request = try HTTPFixture.named("fieldop-operation").request
