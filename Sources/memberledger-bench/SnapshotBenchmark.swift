@@ -39,9 +39,13 @@ func snapshotBenchmark(members: Int) {
     say(String(format: "    %.0f MB", Double(size) / 1e6))
     let loadStart = now()
     let bytes = try! FileSystem.readFile(path)
+    let readSeconds = now() - loadStart
     let newline = bytes.firstIndex(of: UInt8(ascii: "\n"))!
-    let loaded = try! LedgerState(canonicalBytes: Array(bytes[(newline + 1)...]))
+    let stateBytes = Array(bytes[(newline + 1)...])
+    let decodeStart = now()
+    let loaded = try! LedgerState(canonicalBytes: stateBytes)
     let loadSeconds = now() - loadStart
+    say(String(format: "    read %.2f s, decode and rebuild %.2f s", readSeconds, now() - decodeStart))
     precondition(loaded.digest == state.digest, "a loaded snapshot is the state written")
     report(
         "snapshot load (read, decode, rebuild tables)", loadSeconds, "s", versus: "the 1 s target",
