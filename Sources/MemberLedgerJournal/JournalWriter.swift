@@ -194,11 +194,20 @@ public final class JournalWriter: Sendable {
     private static func takeLock(_ folder: DataFolder) throws(JournalError) -> FileDescriptor {
         do {
             let lock = try FileDescriptor.open(folder.lock, O_RDWR | O_CREAT)
-            guard try lock.tryLockExclusive() else {
+            // When the holder is this very process, a writer here was just closed while another thread was
+            // spawning a child: the child holds a copy of the lock's descriptor until its exec closes it
+            // (close-on-exec). That lasts microseconds, so this process retries for up to 2 s; any other
+            // holder is refused at once.
+            var attempts = 0
+            while try !lock.tryLockExclusive() {
                 let text = String(decoding: (try? lock.read(count: 32, at: 0)) ?? [], as: UTF8.self)
-                lock.close()
-                throw JournalError.locked(
-                    path: folder.lock, pid: Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)))
+                let holder = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines))
+                attempts += 1
+                guard holder == getpid(), attempts < 2000 else {
+                    lock.close()
+                    throw JournalError.locked(path: folder.lock, pid: holder)
+                }
+                usleep(1000)
             }
             try lock.truncate(to: 0)
             _ = try? FileDescriptor.retryingOnInterrupt("pwrite", folder.lock) {

@@ -57,6 +57,8 @@ struct ServerEndToEndTests {
         ) throws -> [String: Any] {
             let response = try running.send(fixture: name)
             #expect(response.status == status, "\(name): \(response.body)", sourceLocation: sourceLocation)
+            // No answer (error messages included) ever quotes the handshake.
+            #expect(!response.body.contains(Self.handshake), "\(name) answers with the handshake")
             let body = Self.json(response)
             if let outcome {
                 #expect(
@@ -168,9 +170,27 @@ struct ServerEndToEndTests {
             #expect(!text.contains(Self.handshake), "\(file) contains the handshake")
             for password in passwords { #expect(!text.contains(password), "\(file) contains a password") }
         }
-        let journalMode =
-            (try FileManager.default.attributesOfItem(atPath: folder.journal)[.posixPermissions] as? NSNumber)?.intValue
-        #expect(journalMode == 0o600)
+        func mode(_ path: String) throws -> Int? {
+            (try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber)?.intValue
+        }
+        #expect(try mode(folder.journal) == 0o600)
+        let snapshots = try FileManager.default.contentsOfDirectory(atPath: folder.snapshots)
+        #expect(!snapshots.isEmpty)
+        for snapshot in snapshots { #expect(try mode("\(folder.snapshots)/\(snapshot)") == 0o600, "\(snapshot)") }
+    }
+
+    @Test("a second serve on the same data folder is refused (exit 75), naming the running server's pid")
+    func secondServeRefused() throws {
+        let running = try Running()
+        defer { running.server.stop() }
+        let second = try BuiltProduct.run(
+            "memberledger", ["serve", "--data", running.server.dataFolder, "--port", "0"], in: running.temp.path,
+            environment: ["MEMBERLEDGER_HANDSHAKE": Self.handshake], timeout: 60)
+        #expect(second.status == 75)
+        #expect(second.error.contains("pid \(running.server.pid)"), "\(second.error)")
+        #expect(!second.error.contains(Self.handshake) && !second.output.contains(Self.handshake))
+        // The first server is unharmed.
+        #expect(try running.send([PythonClient.request("GET", "/healthz")])[0].status == 200)
     }
 
     @Test("SIGKILL while 16 clients post: every acknowledged request is in the journal after restart")
