@@ -14,7 +14,9 @@ let package = Package(
         .executable(name: "memberledger", targets: ["memberledger"]),
     ],
     targets: [
-        .target(name: "MemberLedgerCore"),
+        // SHA-256 on the CPU's SHA instructions; see Sources/CMemberLedgerSHA/SHA256Hardware.c for why.
+        .target(name: "CMemberLedgerSHA"),
+        .target(name: "MemberLedgerCore", dependencies: ["CMemberLedgerSHA"]),
         .target(name: "MemberLedgerJournal", dependencies: ["MemberLedgerCore"]),
         .target(name: "MemberLedgerHTTP"),
         .target(name: "MemberLedgerWebhooks", dependencies: ["MemberLedgerCore"]),

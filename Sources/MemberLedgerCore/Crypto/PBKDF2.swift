@@ -13,6 +13,21 @@ public enum PBKDF2 {
         iterations: Int,
         keyLength: Int
     ) -> [UInt8] {
+        sha256(
+            password: password, salt: salt, iterations: iterations, keyLength: keyLength,
+            hardware: SHA256.hardwareAccelerated)
+    }
+
+    /// `sha256` with the compression chosen: the CPU's SHA instructions when `hardware` (only where
+    /// `SHA256.hardwareAccelerated`), else the Swift rounds; for the tests and the benchmark, which run both.
+    public static func sha256(
+        password: some Collection<UInt8>,
+        salt: some Collection<UInt8>,
+        iterations: Int,
+        keyLength: Int,
+        hardware: Bool
+    ) -> [UInt8] {
+        precondition(!hardware || SHA256.hardwareAccelerated, "no SHA instructions on this CPU")
         precondition(iterations >= 1, "PBKDF2 needs at least one iteration")
         precondition(keyLength >= 1, "PBKDF2 needs a positive key length")
         let digestSize = SHA256.digestByteCount
@@ -45,7 +60,10 @@ public enum PBKDF2 {
                     var u = SHA256.ChainingValue(digest: outerFirst.finalize())
                     var accumulated = u
 
-                    for _ in 1..<iterations {
+                    if hardware {
+                        iterateInHardware(&u, &accumulated, prf: prf, iterations: iterations)
+                    }
+                    for _ in 1..<(hardware ? 1 : iterations) {
                         u.store(into: words)
                         var innerState = prf.inner.chainingValue
                         SHA256.compress(&innerState, schedule: words, constants: k)
@@ -65,6 +83,32 @@ public enum PBKDF2 {
     }
 
     /// INT(i) from RFC 8018 §5.2: the block index as four big-endian bytes.
+    /// Iterations 2...c on the SHA instructions, which read big-endian bytes: each 32-byte value sits in
+    /// one block whose padding (the 0x80 marker, zeros, the 96-byte message's bit length) never changes.
+    private static func iterateInHardware(
+        _ u: inout SHA256.ChainingValue, _ accumulated: inout SHA256.ChainingValue, prf: HMACSHA256.Key,
+        iterations: Int
+    ) {
+        withUnsafeTemporaryAllocation(byteCount: SHA256.blockByteCount, alignment: 16) { block in
+            block.initializeMemory(as: UInt8.self, repeating: 0)
+            block[32] = 0x80
+            block.storeBytes(
+                of: UInt64((SHA256.blockByteCount + SHA256.digestByteCount) * 8).bigEndian, toByteOffset: 56,
+                as: UInt64.self)
+            let bytes = UnsafeRawPointer(block.baseAddress!)
+            for _ in 1..<iterations {
+                u.storeBigEndian(into: block)
+                var inner = prf.inner.chainingValue
+                SHA256.compress(&inner, blocks: bytes, count: 1)
+                inner.storeBigEndian(into: block)
+                var outer = prf.outer.chainingValue
+                SHA256.compress(&outer, blocks: bytes, count: 1)
+                u = outer
+                accumulated.formXor(u)
+            }
+        }
+    }
+
     private static func bigEndianBytes(_ value: UInt32) -> [UInt8] {
         [
             UInt8(truncatingIfNeeded: value >> 24), UInt8(truncatingIfNeeded: value >> 16),
@@ -87,6 +131,19 @@ extension SHA256.ChainingValue {
     }
 
     /// Writes the eight words as the first half of a message block (native integers, as the schedule expects).
+    /// The eight words as 32 big-endian bytes at the start of `block`.
+    @inline(__always)
+    fileprivate func storeBigEndian(into block: UnsafeMutableRawBufferPointer) {
+        block.storeBytes(of: h0.bigEndian, toByteOffset: 0, as: UInt32.self)
+        block.storeBytes(of: h1.bigEndian, toByteOffset: 4, as: UInt32.self)
+        block.storeBytes(of: h2.bigEndian, toByteOffset: 8, as: UInt32.self)
+        block.storeBytes(of: h3.bigEndian, toByteOffset: 12, as: UInt32.self)
+        block.storeBytes(of: h4.bigEndian, toByteOffset: 16, as: UInt32.self)
+        block.storeBytes(of: h5.bigEndian, toByteOffset: 20, as: UInt32.self)
+        block.storeBytes(of: h6.bigEndian, toByteOffset: 24, as: UInt32.self)
+        block.storeBytes(of: h7.bigEndian, toByteOffset: 28, as: UInt32.self)
+    }
+
     @inline(__always)
     fileprivate func store(into words: UnsafeMutablePointer<UInt32>) {
         words[0] = h0

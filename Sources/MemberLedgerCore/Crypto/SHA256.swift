@@ -1,3 +1,5 @@
+import CMemberLedgerSHA
+
 /// An incremental SHA-256 hasher as specified in FIPS 180-4.
 ///
 /// Feed bytes with the `update` overloads in as many pieces as is convenient, then call `finalize()` once to get the
@@ -197,8 +199,26 @@ extension SHA256 {
     /// The number of 32-bit words in the expanded message schedule W0…W63.
     static let scheduleWordCount = 64
 
+    /// Whether block compression runs on the CPU's SHA instructions (x86 SHA-NI, through the package's
+    /// own C target) rather than the Swift rounds below. Both give the same digests; the tests check
+    /// them against the NIST vectors and against each other.
+    public static let hardwareAccelerated = memberledger_sha256_hardware_available() != 0
+
     /// Compresses `count` consecutive 64-byte blocks read directly from `blocks` into `state`.
     static func compress(_ state: inout ChainingValue, blocks: UnsafeRawPointer, count: Int) {
+        guard hardwareAccelerated else { return compressInSwift(&state, blocks: blocks, count: count) }
+        var words = (state.h0, state.h1, state.h2, state.h3, state.h4, state.h5, state.h6, state.h7)
+        withUnsafeMutableBytes(of: &words) { raw in
+            memberledger_sha256_compress_hardware(
+                raw.baseAddress!.assumingMemoryBound(to: UInt32.self), blocks.assumingMemoryBound(to: UInt8.self),
+                count)
+        }
+        state = ChainingValue(
+            h0: words.0, h1: words.1, h2: words.2, h3: words.3, h4: words.4, h5: words.5, h6: words.6, h7: words.7)
+    }
+
+    /// `compress` in Swift: the reference, and the path on CPUs without SHA instructions.
+    static func compressInSwift(_ state: inout ChainingValue, blocks: UnsafeRawPointer, count: Int) {
         // One stack-allocated schedule serves every block, so bulk hashing performs no per-block allocation.
         withUnsafeTemporaryAllocation(of: UInt32.self, capacity: scheduleWordCount) { schedule in
             roundConstants.withUnsafeBufferPointer { constants in

@@ -1,5 +1,6 @@
-import MemberLedgerCore
 import Testing
+
+@testable import MemberLedgerCore
 
 @Suite("PBKDF2-HMAC-SHA256")
 struct PBKDF2Tests {
@@ -27,6 +28,13 @@ struct PBKDF2Tests {
         let key = PBKDF2.sha256(password: password.utf8, salt: salt.utf8, iterations: iterations, keyLength: keyLength)
         #expect(key.count == keyLength)
         #expect(Hex.encode(key) == expectedHex)
+        // Both compressions, whichever this CPU uses by default.
+        for hardware in SHA256.hardwareAccelerated ? [false, true] : [false] {
+            let derived = PBKDF2.sha256(
+                password: password.utf8, salt: salt.utf8, iterations: iterations, keyLength: keyLength,
+                hardware: hardware)
+            #expect(Hex.encode(derived) == expectedHex, "hardware: \(hardware)")
+        }
     }
 
     @Test("A shorter key is a prefix of a longer one")

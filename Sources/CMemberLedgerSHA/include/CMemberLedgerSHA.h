@@ -1,0 +1,15 @@
+#ifndef CMEMBERLEDGERSHA_H
+#define CMEMBERLEDGERSHA_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/// Whether this CPU has the x86 SHA extensions (and SSSE3, SSE4.1) that
+/// `memberledger_sha256_compress_hardware` needs. Always 0 on other architectures.
+int memberledger_sha256_hardware_available(void);
+
+/// FIPS 180-4 SHA-256 compression of `count` consecutive 64-byte blocks into `state` (H0..H7 as native
+/// integers), with the SHA-NI instructions. Call only when `memberledger_sha256_hardware_available()`.
+void memberledger_sha256_compress_hardware(uint32_t state[8], const uint8_t *blocks, size_t count);
+
+#endif
