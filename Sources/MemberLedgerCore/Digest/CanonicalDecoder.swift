@@ -94,18 +94,6 @@ public struct CanonicalDecoder {
         return items
     }
 
-    /// String pairs (as written by `append(sortedPairs:)`).
-    public mutating func pairs() throws(Failure) -> [String: String] {
-        let total = try count()
-        var result: [String: String] = [:]
-        result.reserveCapacity(total)
-        for _ in 0..<total {
-            let key = try string()
-            result[key] = try string()
-        }
-        return result
-    }
-
     /// A value of a `RawRepresentable` string enum.
     public mutating func enumeration<Value: RawRepresentable>(_ type: Value.Type) throws(Failure) -> Value
     where Value.RawValue == String {

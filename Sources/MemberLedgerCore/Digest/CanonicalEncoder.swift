@@ -80,6 +80,16 @@ public struct CanonicalEncoder {
         }
     }
 
+    /// A member's fields, already in canonical order, with their count (the same bytes as
+    /// `append(sortedPairs:)`).
+    public mutating func append(fields: FieldMap) {
+        appendCount(fields.count)
+        for field in fields {
+            append(field.key)
+            append(field.value)
+        }
+    }
+
     /// Items in the given order, with their count.
     public mutating func append<Item>(
         list items: some Collection<Item>, _ encode: (inout CanonicalEncoder, Item) -> Void

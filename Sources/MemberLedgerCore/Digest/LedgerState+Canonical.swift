@@ -19,7 +19,7 @@ extension LedgerState {
             encoder.append(member.firstName)
             encoder.append(member.lastName)
             encoder.append(sorted: member.tags)
-            encoder.append(sortedPairs: member.fields)
+            encoder.append(fields: member.fields)
             encoder.append(member.passwordHash)
             encoder.append(member.joinedAt)
         }

@@ -27,8 +27,10 @@ extension LedgerState {
             let member = Member(
                 contactID: contactID, email: try decoder.optionalString(), firstName: try decoder.optionalString(),
                 lastName: try decoder.optionalString(),
-                tags: Set(try decoder.list { (d) throws(CanonicalDecoder.Failure) in try d.string() }),
-                fields: try decoder.pairs(), passwordHash: try decoder.optionalString(),
+                tags: TagSet(try decoder.list { (d) throws(CanonicalDecoder.Failure) in try d.string() }),
+                fields: FieldMap(
+                    try decoder.list { (d) throws(CanonicalDecoder.Failure) in (try d.string(), try d.string()) }),
+                passwordHash: try decoder.optionalString(),
                 joinedAt: try decoder.timestamp())
             members[contactID] = member
         }

@@ -30,7 +30,7 @@ struct SubscriptionRuleTests {
     }
 
     private func status(_ ledger: Scenario) -> SubscriptionStatus? { ledger.state.subscriptions[key]?.status }
-    private func tags(_ ledger: Scenario) -> Set<String> { ledger.state.member("42")?.tags ?? [] }
+    private func tags(_ ledger: Scenario) -> TagSet { ledger.state.member("42")?.tags ?? [] }
 
     @Test("order.completed: active, access tags, period end one calendar month later")
     func orderCompleted() throws {
