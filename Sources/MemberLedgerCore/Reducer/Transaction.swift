@@ -74,7 +74,7 @@ struct Transaction {
             preconditionFailure("rule changed member \(contactID) without checking it exists")
         }
         undo.append(.member(contactID, member))
-        change(&state.members[contactID]!)
+        state.members.modify(contactID, change)
     }
 
     mutating func insertMember(_ member: Member) {

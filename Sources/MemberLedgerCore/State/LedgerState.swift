@@ -7,7 +7,7 @@
 /// compared.
 public struct LedgerState: Sendable {
     /// Members by contact id.
-    public internal(set) var members: [String: Member] = [:]
+    public internal(set) var members = MemberTable()
     /// Teams by program and leader.
     public internal(set) var teams: [TeamKey: Team] = [:]
     /// Subscriptions by contact and product.
@@ -52,7 +52,7 @@ public struct LedgerState: Sendable {
     }
 
     /// Members in canonical order (by contact id, UTF-8 bytes).
-    public var sortedMembers: [Member] { members.values.sorted { utf8Ascending($0.contactID, $1.contactID) } }
+    public var sortedMembers: [Member] { members.sorted { utf8Ascending($0.contactID, $1.contactID) } }
     /// Teams in canonical order.
     public var sortedTeams: [Team] { teams.values.sorted { $0.key < $1.key } }
     /// Subscriptions in canonical order.
