@@ -27,12 +27,16 @@ extension LedgerState {
             let member = Member(
                 contactID: contactID, email: try decoder.optionalString(), firstName: try decoder.optionalString(),
                 lastName: try decoder.optionalString(),
-                tags: TagSet(try decoder.list { (d) throws(CanonicalDecoder.Failure) in try d.string() }),
+                tags: TagSet(canonical: try decoder.list { (d) throws(CanonicalDecoder.Failure) in try d.string() }),
                 fields: FieldMap(
-                    try decoder.list { (d) throws(CanonicalDecoder.Failure) in (try d.string(), try d.string()) }),
+                    canonical: try decoder.list { (d) throws(CanonicalDecoder.Failure) in
+                        FieldMap.Field(key: try d.string(), value: try d.string())
+                    }),
                 passwordHash: try decoder.optionalString(),
                 joinedAt: try decoder.timestamp())
-            members[contactID] = member
+            guard members.insertNew(member) else {
+                throw CanonicalDecoder.Failure(offset: decoder.offset, expected: "members with distinct ids")
+            }
         }
         for team in try decoder.list({ (d) throws(CanonicalDecoder.Failure) in
             Team(

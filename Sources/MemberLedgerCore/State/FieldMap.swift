@@ -21,6 +21,17 @@ public struct FieldMap: Sendable, Hashable, RandomAccessCollection, ExpressibleB
         for (key, value) in pairs { self[key] = value }
     }
 
+    /// Fields read from canonical bytes: taken as they are when their names strictly ascend (as written),
+    /// else merged one by one like any other input.
+    init(canonical fields: [Field]) {
+        if fields.indices.dropFirst().allSatisfy({ utf8Ascending(fields[$0 - 1].key, fields[$0].key) }) {
+            sorted = fields
+        } else {
+            sorted = []
+            for field in fields { self[field.key] = field.value }
+        }
+    }
+
     public init(dictionaryLiteral pairs: (String, String)...) {
         self.init(pairs)
     }

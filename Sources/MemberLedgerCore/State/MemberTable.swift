@@ -47,6 +47,17 @@ public struct MemberTable: Sendable, Equatable, Sequence {
         }
     }
 
+    /// Adds a member expected to be new (a snapshot's), with one lookup; false, changing nothing, when
+    /// the id is already there.
+    public mutating func insertNew(_ member: consuming Member) -> Bool {
+        if let previous = positions.updateValue(rows.count, forKey: member.contactID) {
+            positions[member.contactID] = previous
+            return false
+        }
+        rows.append(member)
+        return true
+    }
+
     /// Changes the member in place (no copy of its tags or fields); nil when there is no such member.
     @discardableResult
     public mutating func modify<Result>(_ contactID: String, _ change: (inout Member) -> Result) -> Result? {

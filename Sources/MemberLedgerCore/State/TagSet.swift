@@ -10,9 +10,23 @@ public struct TagSet: Sendable, Hashable, RandomAccessCollection, ExpressibleByA
 
     /// The tags of `names`, duplicates dropped.
     public init(_ names: some Sequence<String>) {
-        var sorted = names.sorted(by: utf8Ascending)
-        sorted.removeDuplicates()
+        var sorted = Array(names)
+        // Names already in canonical order (a snapshot's, an import's) are taken as they are.
+        if !sorted.isStrictlyAscending {
+            sorted.sort(by: utf8Ascending)
+            sorted.removeDuplicates()
+        }
         self.sorted = sorted
+    }
+
+    /// Tags read from canonical bytes: taken as they are when strictly ascending (as written), else
+    /// sorted and deduplicated like any other input.
+    init(canonical names: [String]) {
+        if names.isStrictlyAscending { self.init(alreadySorted: names) } else { self.init(names) }
+    }
+
+    private init(alreadySorted names: [String]) {
+        sorted = names
     }
 
     public init(arrayLiteral names: String...) {
@@ -65,6 +79,11 @@ public struct TagSet: Sendable, Hashable, RandomAccessCollection, ExpressibleByA
 }
 
 extension Array where Element == String {
+    /// Whether every name sorts strictly before the next (by UTF-8 bytes).
+    fileprivate var isStrictlyAscending: Bool {
+        indices.dropFirst().allSatisfy { utf8Ascending(self[$0 - 1], self[$0]) }
+    }
+
     /// Drops adjacent repeats (of a sorted array: every duplicate).
     fileprivate mutating func removeDuplicates() {
         var kept = 0

@@ -110,4 +110,20 @@ struct CanonicalDecodingTests {
         }
         #expect(throws: CanonicalDecoder.Failure.self) { try LedgerState(canonicalBytes: bytes + [0]) }
     }
+
+    @Test("non-ASCII text round-trips; bytes that are not UTF-8 are refused where they are")
+    func text() throws {
+        var ledger = Scenario(catalog: .sample)
+        ledger.genpass("42", tags: ["é", "e\u{301}", "Zoë"], fields: ["ñame": "ü"])
+        let bytes = ledger.state.canonicalBytes
+        let decoded = try LedgerState(canonicalBytes: bytes)
+        #expect(decoded == ledger.state)
+        #expect(decoded.member("42")?.tags.count == 3)
+        // Turn the "ë" of "Zoë" (C3 AB) into a lone continuation byte.
+        let zoe = Array("Zo\u{EB}".utf8)
+        let at = try #require(bytes.indices.first { bytes[$0...].starts(with: zoe) })
+        var broken = bytes
+        broken[at + 2] = 0xFF
+        #expect(throws: CanonicalDecoder.Failure.self) { try LedgerState(canonicalBytes: broken) }
+    }
 }
