@@ -8,7 +8,9 @@ public struct HTTPServerConfiguration: Sendable {
     /// The TCP port; 0 picks a free one (read it back from `HTTPServer.port`).
     public var port: Int
     /// Connections served at once, each on its own thread. One more is accepted, answered `503` with
-    /// `Retry-After: 1` at once, and closed.
+    /// `Retry-After: 1` at once, and closed. The default, 128, keeps a burst answered fast on two cores:
+    /// with 256 connection threads beside the load generator, some requests waited 2 s for a core
+    /// (`Docs/performance.md`, overload).
     public var maxConnections: Int
     /// The request line plus the header section, CRLFs included; over it the answer is `431` and close.
     public var maxHeaderBytes: Int
@@ -25,7 +27,7 @@ public struct HTTPServerConfiguration: Sendable {
 
     /// Creates a configuration; every limit has a default suited to a webhook receiver.
     public init(
-        host: String = "127.0.0.1", port: Int = 8080, maxConnections: Int = 256, maxHeaderBytes: Int = 16 * 1024,
+        host: String = "127.0.0.1", port: Int = 8080, maxConnections: Int = 128, maxHeaderBytes: Int = 16 * 1024,
         maxBodyBytes: Int = 1 << 20, readTimeoutSeconds: Double = 5.0, requestDeadlineSeconds: Double = 10.0
     ) {
         self.host = host

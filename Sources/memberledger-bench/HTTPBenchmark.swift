@@ -112,6 +112,8 @@ func httpBenchmark(overloadOnly: Bool = false) {
         var line = String(
             format: "durable ingest, %d connections: %.0f req/s, p50 %.2f ms, p99 %.2f ms, max %.1f ms", connections,
             ours.requestsPerSecond, ours.p50, ours.p99, ours.max)
+        // Over the connection cap (128) part of the answers are 503: say how many, never count them silently.
+        if ours.non2xx > 0 { line += " (\(ours.non2xx) of \(ours.requests) answered 503)" }
         if nginxRunning, let nginx = wrk(connections: connections, port: 18091, script: script) {
             line += String(
                 format: "  %.2f× nginx (%.0f req/s)", ours.requestsPerSecond / nginx.requestsPerSecond,
