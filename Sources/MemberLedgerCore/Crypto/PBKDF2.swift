@@ -131,19 +131,6 @@ extension SHA256.ChainingValue {
     }
 
     /// Writes the eight words as the first half of a message block (native integers, as the schedule expects).
-    /// The eight words as 32 big-endian bytes at the start of `block`.
-    @inline(__always)
-    fileprivate func storeBigEndian(into block: UnsafeMutableRawBufferPointer) {
-        block.storeBytes(of: h0.bigEndian, toByteOffset: 0, as: UInt32.self)
-        block.storeBytes(of: h1.bigEndian, toByteOffset: 4, as: UInt32.self)
-        block.storeBytes(of: h2.bigEndian, toByteOffset: 8, as: UInt32.self)
-        block.storeBytes(of: h3.bigEndian, toByteOffset: 12, as: UInt32.self)
-        block.storeBytes(of: h4.bigEndian, toByteOffset: 16, as: UInt32.self)
-        block.storeBytes(of: h5.bigEndian, toByteOffset: 20, as: UInt32.self)
-        block.storeBytes(of: h6.bigEndian, toByteOffset: 24, as: UInt32.self)
-        block.storeBytes(of: h7.bigEndian, toByteOffset: 28, as: UInt32.self)
-    }
-
     @inline(__always)
     fileprivate func store(into words: UnsafeMutablePointer<UInt32>) {
         words[0] = h0

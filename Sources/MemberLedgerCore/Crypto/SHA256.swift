@@ -170,17 +170,22 @@ extension SHA256 {
         /// The state serialised big-endian, which is the digest once the final block has been compressed.
         var digest: [UInt8] {
             [UInt8](unsafeUninitializedCapacity: SHA256.digestByteCount) { buffer, initializedCount in
-                let raw = UnsafeMutableRawBufferPointer(buffer)
-                raw.storeBytes(of: h0.bigEndian, toByteOffset: 0, as: UInt32.self)
-                raw.storeBytes(of: h1.bigEndian, toByteOffset: 4, as: UInt32.self)
-                raw.storeBytes(of: h2.bigEndian, toByteOffset: 8, as: UInt32.self)
-                raw.storeBytes(of: h3.bigEndian, toByteOffset: 12, as: UInt32.self)
-                raw.storeBytes(of: h4.bigEndian, toByteOffset: 16, as: UInt32.self)
-                raw.storeBytes(of: h5.bigEndian, toByteOffset: 20, as: UInt32.self)
-                raw.storeBytes(of: h6.bigEndian, toByteOffset: 24, as: UInt32.self)
-                raw.storeBytes(of: h7.bigEndian, toByteOffset: 28, as: UInt32.self)
+                storeBigEndian(into: UnsafeMutableRawBufferPointer(buffer))
                 initializedCount = SHA256.digestByteCount
             }
+        }
+
+        /// The eight words as 32 big-endian bytes at the start of `raw` (the digest's layout).
+        @inline(__always)
+        func storeBigEndian(into raw: UnsafeMutableRawBufferPointer) {
+            raw.storeBytes(of: h0.bigEndian, toByteOffset: 0, as: UInt32.self)
+            raw.storeBytes(of: h1.bigEndian, toByteOffset: 4, as: UInt32.self)
+            raw.storeBytes(of: h2.bigEndian, toByteOffset: 8, as: UInt32.self)
+            raw.storeBytes(of: h3.bigEndian, toByteOffset: 12, as: UInt32.self)
+            raw.storeBytes(of: h4.bigEndian, toByteOffset: 16, as: UInt32.self)
+            raw.storeBytes(of: h5.bigEndian, toByteOffset: 20, as: UInt32.self)
+            raw.storeBytes(of: h6.bigEndian, toByteOffset: 24, as: UInt32.self)
+            raw.storeBytes(of: h7.bigEndian, toByteOffset: 28, as: UInt32.self)
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import MemberLedgerHTTP
+import MemberLedgerTesting
 import Synchronization
 import Testing
 
@@ -72,25 +73,7 @@ final class TestServer: Sendable {
     }
 
     /// Whether a TCP connection to the port is accepted now.
-    var isAccepting: Bool {
-        #if canImport(Glibc)
-            let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        #else
-            let descriptor = socket(AF_INET, SOCK_STREAM, 0)
-        #endif
-        guard descriptor >= 0 else { return false }
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let result = withUnsafePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        return result == 0
-    }
+    var isAccepting: Bool { (try? LoopbackClient(port: port)) != nil }
 }
 
 extension HTTPServerConfiguration {

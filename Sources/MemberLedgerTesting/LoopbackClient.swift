@@ -42,13 +42,14 @@ public final class LoopbackClient {
                 connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
             }
         }
-        guard connected == 0 else {
-            close(descriptor)
-            throw Failure()
-        }
+        // No close here: the instance is whole, so throwing runs deinit, which closes the socket. Closing
+        // twice would close whatever descriptor the number had been given to meanwhile.
+        guard connected == 0 else { throw Failure() }
     }
 
-    deinit { close(descriptor) }
+    deinit {
+        if descriptor >= 0 { close(descriptor) }
+    }
 
     /// Sends raw bytes (a whole request, or anything at all).
     public func send(_ bytes: [UInt8]) throws(Failure) {
@@ -119,7 +120,7 @@ public final class LoopbackClient {
 
 extension String {
     /// The integer after `"name":` in a JSON text, without parsing the whole document.
-    func jsonInteger(_ name: String) -> Int64? {
+    public func jsonInteger(_ name: String) -> Int64? {
         guard let range = range(of: "\"\(name)\":") else { return nil }
         return Int64(self[range.upperBound...].prefix { $0.isNumber })
     }
