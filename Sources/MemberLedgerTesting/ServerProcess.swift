@@ -29,8 +29,12 @@ public final class ServerProcess: @unchecked Sendable {
         return status.contains("State:\tZ")
     }
 
-    /// Starts `memberledger serve --data DATA --port 0` plus `arguments`, with `MEMBERLEDGER_HANDSHAKE`.
-    public init(data: String, handshake: String = "H4ndSh4k3H4ndSh4k3", arguments: [String] = [], logPath: String)
+    /// Starts `memberledger serve --data DATA --port 0` plus `arguments`, with `MEMBERLEDGER_HANDSHAKE`;
+    /// with `fileLimit`, under that many file descriptors at most (`ulimit -n`), to test running out.
+    public init(
+        data: String, handshake: String = "H4ndSh4k3H4ndSh4k3", arguments: [String] = [], logPath: String,
+        fileLimit: Int? = nil
+    )
         throws
     {
         guard let executable = BuiltProduct.path("memberledger") else {
@@ -40,8 +44,10 @@ public final class ServerProcess: @unchecked Sendable {
         self.logPath = logPath
         var environment = ProcessInfo.processInfo.environment
         environment["MEMBERLEDGER_HANDSHAKE"] = handshake
+        let serve = ["serve", "--data", data, "--port", "0", "--password-iterations", "1000"] + arguments
         child = try ChildProcess(
-            executable, ["serve", "--data", data, "--port", "0", "--password-iterations", "1000"] + arguments,
+            fileLimit == nil ? executable : "/bin/sh",
+            fileLimit.map { ["-c", "ulimit -n \($0) && exec \"$0\" \"$@\"", executable] + serve } ?? serve,
             environment: environment, output: .pipe, error: .file(logPath))
         let text = child.readOutput(until: "site events:")
         banner = text

@@ -193,6 +193,33 @@ struct ServerEndToEndTests {
         #expect(try running.send([PythonClient.request("GET", "/healthz")])[0].status == 200)
     }
 
+    @Test("out of file descriptors (EMFILE): the server backs off, keeps its open connections, then serves again")
+    func runsOutOfDescriptors() throws {
+        let temp = TemporaryFolder("memberledger-emfile")
+        // 40 descriptors: the journal, lock, listener, wake pipe and stdio leave room for about 30 connections.
+        let server = try ServerProcess(
+            data: temp.appending("data"), logPath: temp.appending("access.log"), fileLimit: 40)
+        defer { server.stop() }
+        let post = PythonClient.request(
+            "POST", "/?aal_genpass=H4ndSh4k3H4ndSh4k3",
+            headers: [("Content-Type", "application/x-www-form-urlencoded")], body: "contactId=1")
+        // 80 idle connections: the first ones get threads, the rest wait while accept fails with EMFILE.
+        var idle: [LoopbackClient] = []
+        for _ in 0..<80 { if let client = try? LoopbackClient(port: server.port) { idle.append(client) } }
+        #expect(idle.count == 80)
+        // One of the served connections still works while the server cannot accept.
+        try idle[0].send(post)
+        #expect(try idle[0].readResponse().status == 200)
+        idle.removeAll()
+        // Once they are gone, new connections are served again.
+        var status = 0
+        for _ in 0..<300 where status != 200 {
+            status = (try? PythonClient.send([post], port: server.port).first?.status) ?? 0
+        }
+        #expect(status == 200)
+        #expect(server.isRunning)
+    }
+
     @Test("SIGKILL while 16 clients post: every acknowledged request is in the journal after restart")
     func killDuringPosting() throws {
         let running = try Running()
