@@ -7,11 +7,17 @@ import MemberLedgerTesting
 public struct ReliabilityRun: Sendable {
     /// How much each campaign does.
     public struct Scale: Sendable {
+        /// Server SIGKILL rounds.
         public var crashRounds: Int
+        /// Killed `snapshot` runs, and as many killed `repair --force` runs.
         public var maintenanceRounds: Int
+        /// Seeded storage-fault runs.
         public var faultSeeds: Int
+        /// Bytes between the ones a sweep damages in scenario journals and snapshots (1: every byte).
         public var sweepStride: Int
+        /// Mutated requests through the parsers in process.
         public var parserInputs: Int
+        /// Mutated requests sent to the real server.
         public var serverInputs: Int
 
         /// A look: every campaign, a little.

@@ -11,8 +11,9 @@ public struct ServerFuzzCampaign: Sendable {
     public let mutator: Mutator
     /// A valid request that must keep being served.
     public let valid: [UInt8]
-    /// The data folder and the access log of the server.
+    /// The server's data folder.
     public let data: String
+    /// Where the server's access log goes.
     public let logPath: String
 
     /// A campaign against a server on `data`.

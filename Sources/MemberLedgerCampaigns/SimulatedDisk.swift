@@ -35,8 +35,9 @@ public final class SimulatedDisk: JournalStorage, Sendable {
         var struck = false
     }
 
-    /// The fault, and the write (1-based) it strikes at.
+    /// The fault.
     public let fault: Fault
+    /// The write (1-based) it strikes at.
     public let faultAtWrite: Int
     private let counters = Mutex(Counters())
 
@@ -49,6 +50,7 @@ public final class SimulatedDisk: JournalStorage, Sendable {
     /// Whether the fault has struck.
     public var struck: Bool { counters.withLock { $0.struck } }
 
+    /// Writes the bytes, unless the fault strikes this write.
     public func write(_ bytes: [UInt8], to file: FileDescriptor) throws(SystemError) {
         let (striking, firstWrite) = counters.withLock { counters in
             counters.writes += 1
@@ -72,6 +74,7 @@ public final class SimulatedDisk: JournalStorage, Sendable {
         }
     }
 
+    /// Marks everything written as durable (nothing reaches the real disk), unless the fault strikes here.
     public func sync(_ file: FileDescriptor) throws(SystemError) {
         let failing = counters.withLock { $0.struck && ($0.writes == faultAtWrite) }
         if failing && (fault == .syncEIO || fault == .powerLoss) {

@@ -32,12 +32,16 @@ public struct FieldMap: Sendable, Hashable, RandomAccessCollection, ExpressibleB
         }
     }
 
+    /// The fields of a literal.
     public init(dictionaryLiteral pairs: (String, String)...) {
         self.init(pairs)
     }
 
+    /// The first position.
     public var startIndex: Int { sorted.startIndex }
+    /// Past the last position.
     public var endIndex: Int { sorted.endIndex }
+    /// The field at a position, in canonical order.
     public subscript(position: Int) -> Field { sorted[position] }
 
     /// Equal when they hold the same names and values byte for byte.
@@ -46,6 +50,7 @@ public struct FieldMap: Sendable, Hashable, RandomAccessCollection, ExpressibleB
             && zip(lhs.sorted, rhs.sorted).allSatisfy { utf8Equal($0.key, $1.key) && utf8Equal($0.value, $1.value) }
     }
 
+    /// Hashes the bytes `==` compares.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(sorted.count)
         for field in sorted {

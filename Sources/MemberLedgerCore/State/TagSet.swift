@@ -29,12 +29,16 @@ public struct TagSet: Sendable, Hashable, RandomAccessCollection, ExpressibleByA
         sorted = names
     }
 
+    /// The tags of a literal, duplicates dropped.
     public init(arrayLiteral names: String...) {
         self.init(names)
     }
 
+    /// The first position.
     public var startIndex: Int { sorted.startIndex }
+    /// Past the last position.
     public var endIndex: Int { sorted.endIndex }
+    /// The tag at a position, in canonical order.
     public subscript(position: Int) -> String { sorted[position] }
 
     /// Equal when they hold the same tags byte for byte.
@@ -42,6 +46,7 @@ public struct TagSet: Sendable, Hashable, RandomAccessCollection, ExpressibleByA
         lhs.count == rhs.count && zip(lhs.sorted, rhs.sorted).allSatisfy { utf8Equal($0, $1) }
     }
 
+    /// Hashes the bytes `==` compares.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(sorted.count)
         for tag in sorted { hasher.combine(Array(tag.utf8)) }
