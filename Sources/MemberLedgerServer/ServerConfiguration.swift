@@ -26,6 +26,11 @@ public struct ServerConfiguration: Sendable {
     public var clock: @Sendable () -> Timestamp
     /// The journal's write and sync (a seam for fault injection in tests).
     public var storage: any JournalStorage
+    /// Events between snapshots written while running (0: only at shutdown), so that a restart after a
+    /// crash replays at most about this many.
+    public var snapshotEvery: Int
+    /// How often the server checks whether a snapshot is due, in seconds.
+    public var snapshotCheckSeconds: Double
 
     /// Creates a configuration.
     public init(
@@ -33,7 +38,8 @@ public struct ServerConfiguration: Sendable {
         catalog: Catalog? = nil, passwordIterations: Int = DjangoPasswordHash.defaultIterations,
         maxPendingAppends: Int = 128, durabilityTimeout: Double = 0.8,
         accessLog: @escaping @Sendable (String) -> Void = { _ in },
-        clock: @escaping @Sendable () -> Timestamp = SystemClock.now, storage: any JournalStorage = SystemStorage()
+        clock: @escaping @Sendable () -> Timestamp = SystemClock.now, storage: any JournalStorage = SystemStorage(),
+        snapshotEvery: Int = 100_000, snapshotCheckSeconds: Double = 30
     ) {
         self.folder = folder
         self.http = http
@@ -45,5 +51,7 @@ public struct ServerConfiguration: Sendable {
         self.accessLog = accessLog
         self.clock = clock
         self.storage = storage
+        self.snapshotEvery = snapshotEvery
+        self.snapshotCheckSeconds = snapshotCheckSeconds
     }
 }

@@ -22,6 +22,10 @@ public final class WebhookServer: Sendable {
     private let stopped = Atomic<Bool>(false)
     /// Called once when the journal fails (fail-stop); the process should exit and restart.
     private let onJournalFailure: @Sendable (JournalError) -> Void
+    /// Snapshots while running, when configured.
+    private let periodicSnapshots: Mutex<PeriodicSnapshots?> = Mutex(nil)
+    /// Where the newest snapshot stood at start (0 for none).
+    private let snapshotSeqAtStart: Int64
 
     /// Opens the data folder (taking the writer's lock and recovering the journal), rebuilds the live
     /// state from the newest snapshot and the journal, and records the catalog if it changed.
@@ -34,6 +38,7 @@ public final class WebhookServer: Sendable {
             folder: configuration.folder, storage: configuration.storage, clock: configuration.clock)
         let replay = try LedgerReplay(folder: configuration.folder).state()
         for warning in replay.warnings { configuration.accessLog("warning: \(warning)") }
+        snapshotSeqAtStart = replay.snapshotSeq ?? 0
         ledger = LiveLedger(writer: writer, state: replay.state)
         decoder = WebhookDecoder(handshake: configuration.handshake)
         if let catalog = configuration.catalog, ledger.read({ $0.catalog }) != catalog {
@@ -55,6 +60,22 @@ public final class WebhookServer: Sendable {
             })
         try server.start()
         http.withLock { $0 = server }
+        guard configuration.snapshotEvery > 0 else { return }
+        let snapshots = PeriodicSnapshots(
+            every: configuration.snapshotEvery, checkSeconds: configuration.snapshotCheckSeconds,
+            headSeq: { [self] in head.seq },
+            write: { [self] in
+                do {
+                    guard let written = try snapshotAtHead() else { return nil }
+                    configuration.accessLog("snapshot written at seq \(written.seq)")
+                    return written.seq
+                } catch {
+                    configuration.accessLog("warning: no snapshot written: \(error)")
+                    return nil
+                }
+            })
+        periodicSnapshots.withLock { $0 = snapshots }
+        snapshots.start(lastSnapshotSeq: snapshotSeqAtStart)
     }
 
     /// The port listened on.
@@ -65,6 +86,7 @@ public final class WebhookServer: Sendable {
     public func shutdown() {
         let server = http.withLock { $0 }
         server?.shutdown()
+        periodicSnapshots.withLock { $0 }?.stop()
     }
 
     /// The last durable record.
@@ -74,11 +96,19 @@ public final class WebhookServer: Sendable {
     /// start replays from here instead of from seq 1). Returns its path, or nil with no records.
     @discardableResult
     public func writeSnapshot() throws -> String? {
+        try snapshotAtHead()?.path
+    }
+
+    /// A snapshot at the durable head, with its seq; nil with no records, or while the live state is
+    /// ahead of the head (records queued but not yet durable).
+    private func snapshotAtHead() throws -> (path: String, seq: Int64)? {
         let (position, recordOffset) = ledger.writer.position
         guard position.head.seq > 0 else { return nil }
         let state = ledger.read { $0 }
         guard state.lastSeq == position.head.seq else { return nil }
-        return try SnapshotStore(folder: configuration.folder).write(state, at: position, recordOffset: recordOffset)
+        let path = try SnapshotStore(folder: configuration.folder).write(
+            state, at: position, recordOffset: recordOffset)
+        return (path, state.lastSeq)
     }
 
     // MARK: - Routing

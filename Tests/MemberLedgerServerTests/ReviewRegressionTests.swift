@@ -29,6 +29,42 @@ struct ReviewRegressionTests {
         return server
     }
 
+    @Test("while running, a snapshot is written every N events, so a crash replays only the tail")
+    func periodicSnapshots() throws {
+        let temp = TemporaryFolder()
+        var http = HTTPServerConfiguration()
+        http.port = 0
+        let folder = DataFolder(path: temp.appending("data"))
+        let logged = Mutex<[String]>([])
+        let server = try WebhookServer(
+            configuration: ServerConfiguration(
+                folder: folder, http: http, handshake: Self.handshake, passwordIterations: 1,
+                accessLog: { line in logged.withLock { $0.append(line) } }, snapshotEvery: 5,
+                snapshotCheckSeconds: 0.02))
+        try server.start()
+        defer { server.shutdown() }
+        let posts = (1...12).map { index in
+            PythonClient.request(
+                "POST", "/?aal_genpass=\(Self.handshake)",
+                headers: [("Content-Type", "application/x-www-form-urlencoded")], body: "contactId=\(index)")
+        }
+        #expect(try PythonClient.send(posts, port: server.port).allSatisfy { $0.status == 200 })
+        // The check runs every 20 ms; wait (at most 30 s) until it has caught up with the 12 events.
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline, (SnapshotStore(folder: folder).list().last?.seq ?? 0) < 10 {
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        let snapshots = SnapshotStore(folder: folder).list()
+        #expect((snapshots.last?.seq ?? 0) >= 10, "\(snapshots.map(\.seq))")
+        #expect(snapshots.allSatisfy { $0.problem == nil })
+        #expect(logged.withLock { $0.contains { $0.hasPrefix("snapshot written at seq ") } })
+        // Replay starts from it and reaches the same state as replay from seq 1.
+        let replay = LedgerReplay(folder: folder)
+        let fromSnapshot = try replay.state()
+        #expect(fromSnapshot.snapshotSeq != nil)
+        #expect(fromSnapshot.state.digest == (try replay.state(useSnapshots: false)).state.digest)
+    }
+
     @Test("an event too large to read back is refused before anything is written")
     func recordTooLarge() throws {
         let temp = TemporaryFolder()
