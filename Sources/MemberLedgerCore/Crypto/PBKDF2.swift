@@ -62,16 +62,17 @@ public enum PBKDF2 {
 
                     if hardware {
                         iterateInHardware(&u, &accumulated, prf: prf, iterations: iterations)
-                    }
-                    for _ in 1..<(hardware ? 1 : iterations) {
-                        u.store(into: words)
-                        var innerState = prf.inner.chainingValue
-                        SHA256.compress(&innerState, schedule: words, constants: k)
-                        innerState.store(into: words)
-                        var outerState = prf.outer.chainingValue
-                        SHA256.compress(&outerState, schedule: words, constants: k)
-                        u = outerState
-                        accumulated.formXor(u)
+                    } else {
+                        for _ in 1..<iterations {
+                            u.store(into: words)
+                            var innerState = prf.inner.chainingValue
+                            SHA256.compress(&innerState, schedule: words, constants: k)
+                            innerState.store(into: words)
+                            var outerState = prf.outer.chainingValue
+                            SHA256.compress(&outerState, schedule: words, constants: k)
+                            u = outerState
+                            accumulated.formXor(u)
+                        }
                     }
 
                     let take = min(digestSize, keyLength - derivedKey.count)
@@ -82,7 +83,6 @@ public enum PBKDF2 {
         return derivedKey
     }
 
-    /// INT(i) from RFC 8018 §5.2: the block index as four big-endian bytes.
     /// Iterations 2...c on the SHA instructions, which read big-endian bytes: each 32-byte value sits in
     /// one block whose padding (the 0x80 marker, zeros, the 96-byte message's bit length) never changes.
     private static func iterateInHardware(
@@ -109,6 +109,7 @@ public enum PBKDF2 {
         }
     }
 
+    /// INT(i) from RFC 8018 §5.2: the block index as four big-endian bytes.
     private static func bigEndianBytes(_ value: UInt32) -> [UInt8] {
         [
             UInt8(truncatingIfNeeded: value >> 24), UInt8(truncatingIfNeeded: value >> 16),

@@ -73,15 +73,10 @@ public struct CanonicalEncoder {
 
     /// String pairs sorted by key bytes, with their count (custom fields, parameters).
     public mutating func append(sortedPairs pairs: [String: String]) {
-        appendCount(pairs.count)
-        for (key, value) in pairs.sorted(by: { utf8Ascending($0.key, $1.key) }) {
-            append(key)
-            append(value)
-        }
+        append(fields: FieldMap(pairs.map { ($0.key, $0.value) }))
     }
 
-    /// A member's fields, already in canonical order, with their count (the same bytes as
-    /// `append(sortedPairs:)`).
+    /// Fields, already in canonical order, with their count.
     public mutating func append(fields: FieldMap) {
         appendCount(fields.count)
         for field in fields {

@@ -27,9 +27,9 @@ extension LedgerState {
             let member = Member(
                 contactID: contactID, email: try decoder.optionalString(), firstName: try decoder.optionalString(),
                 lastName: try decoder.optionalString(),
-                tags: TagSet(canonical: try decoder.list { (d) throws(CanonicalDecoder.Failure) in try d.string() }),
+                tags: TagSet(try decoder.list { (d) throws(CanonicalDecoder.Failure) in try d.string() }),
                 fields: FieldMap(
-                    canonical: try decoder.list { (d) throws(CanonicalDecoder.Failure) in
+                    fields: try decoder.list { (d) throws(CanonicalDecoder.Failure) in
                         FieldMap.Field(key: try d.string(), value: try d.string())
                     }),
                 passwordHash: try decoder.optionalString(),

@@ -17,14 +17,13 @@ public struct FieldMap: Sendable, Hashable, RandomAccessCollection, ExpressibleB
 
     /// The fields of `pairs`; of two pairs with one name, the later wins.
     public init(_ pairs: some Sequence<(String, String)>) {
-        sorted = []
-        for (key, value) in pairs { self[key] = value }
+        self.init(fields: pairs.map { Field(key: $0.0, value: $0.1) })
     }
 
-    /// Fields read from canonical bytes: taken as they are when their names strictly ascend (as written),
-    /// else merged one by one like any other input.
-    init(canonical fields: [Field]) {
-        if fields.indices.dropFirst().allSatisfy({ utf8Ascending(fields[$0 - 1].key, fields[$0].key) }) {
+    /// The fields, taken as they are when their names already strictly ascend (a snapshot's, as
+    /// written), else merged one by one.
+    init(fields: [Field]) {
+        if fields.utf8StrictlyAscending(by: \.key) {
             sorted = fields
         } else {
             sorted = []
@@ -61,13 +60,7 @@ public struct FieldMap: Sendable, Hashable, RandomAccessCollection, ExpressibleB
 
     /// Where the field `name` is, or where it would go.
     private func position(of name: String) -> (index: Int, found: Bool) {
-        var low = 0
-        var high = sorted.count
-        while low < high {
-            let middle = (low + high) / 2
-            if utf8Ascending(sorted[middle].key, name) { low = middle + 1 } else { high = middle }
-        }
-        return (low, low < sorted.count && utf8Equal(sorted[low].key, name))
+        sorted.utf8Position(of: name, by: \.key)
     }
 
     /// The value of the field `name`; setting nil removes the field.

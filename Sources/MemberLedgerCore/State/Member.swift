@@ -40,16 +40,3 @@ public struct Member: Sendable, Hashable {
     /// Fields in canonical (UTF-8 byte) order of their names.
     public var sortedFields: [(name: String, value: String)] { fields.map { ($0.key, $0.value) } }
 }
-
-/// The one ordering of strings used wherever order reaches an output: by UTF-8 bytes, which is what every
-/// platform and language agrees on (Swift's own `<` compares Unicode-normalized text instead).
-public func utf8Ascending(_ lhs: String, _ rhs: String) -> Bool {
-    lhs.utf8.lexicographicallyPrecedes(rhs.utf8)
-}
-
-/// Whether two strings have the same UTF-8 bytes. Tags and field names are compared this way, not by
-/// Swift's `==` (Unicode canonical equivalence), so that what is distinct in the digest is distinct in
-/// the state: "é" and "e\u{301}" are two tags.
-public func utf8Equal(_ lhs: String, _ rhs: String) -> Bool {
-    lhs.utf8.elementsEqual(rhs.utf8)
-}

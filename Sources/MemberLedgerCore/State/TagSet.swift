@@ -12,21 +12,11 @@ public struct TagSet: Sendable, Hashable, RandomAccessCollection, ExpressibleByA
     public init(_ names: some Sequence<String>) {
         var sorted = Array(names)
         // Names already in canonical order (a snapshot's, an import's) are taken as they are.
-        if !sorted.isStrictlyAscending {
+        if !sorted.utf8StrictlyAscending(by: { $0 }) {
             sorted.sort(by: utf8Ascending)
             sorted.removeDuplicates()
         }
         self.sorted = sorted
-    }
-
-    /// Tags read from canonical bytes: taken as they are when strictly ascending (as written), else
-    /// sorted and deduplicated like any other input.
-    init(canonical names: [String]) {
-        if names.isStrictlyAscending { self.init(alreadySorted: names) } else { self.init(names) }
-    }
-
-    private init(alreadySorted names: [String]) {
-        sorted = names
     }
 
     /// The tags of a literal, duplicates dropped.
@@ -54,13 +44,7 @@ public struct TagSet: Sendable, Hashable, RandomAccessCollection, ExpressibleByA
 
     /// Where `tag` is, or where it would go.
     private func position(of tag: String) -> (index: Int, found: Bool) {
-        var low = 0
-        var high = sorted.count
-        while low < high {
-            let middle = (low + high) / 2
-            if utf8Ascending(sorted[middle], tag) { low = middle + 1 } else { high = middle }
-        }
-        return (low, low < sorted.count && utf8Equal(sorted[low], tag))
+        sorted.utf8Position(of: tag, by: { $0 })
     }
 
     /// Whether the member holds `tag` (exact bytes).
@@ -84,11 +68,6 @@ public struct TagSet: Sendable, Hashable, RandomAccessCollection, ExpressibleByA
 }
 
 extension Array where Element == String {
-    /// Whether every name sorts strictly before the next (by UTF-8 bytes).
-    fileprivate var isStrictlyAscending: Bool {
-        indices.dropFirst().allSatisfy { utf8Ascending(self[$0 - 1], self[$0]) }
-    }
-
     /// Drops adjacent repeats (of a sorted array: every duplicate).
     fileprivate mutating func removeDuplicates() {
         var kept = 0
