@@ -205,7 +205,7 @@ extension ChildProcess {
         /// How it ended.
         public var exit: Exit
         /// Everything on stdout.
-        public var stdout: [UInt8]
+        public var stdout: Data
         /// Everything on stderr.
         public var stderr: String
 
@@ -241,7 +241,7 @@ extension ChildProcess {
             let exit = child.wait()
             let stdout = (try? Data(contentsOf: URL(fileURLWithPath: folder.appending("stdout")))) ?? Data()
             let stderr = (try? Data(contentsOf: URL(fileURLWithPath: folder.appending("stderr")))) ?? Data()
-            return Output(exit: exit, stdout: [UInt8](stdout), stderr: String(decoding: stderr, as: UTF8.self))
+            return Output(exit: exit, stdout: stdout, stderr: String(decoding: stderr, as: UTF8.self))
         }
 
         /// `finish` on a thread of its own: an async test never holds one of the cooperative pool's few

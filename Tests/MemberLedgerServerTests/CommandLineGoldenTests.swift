@@ -138,9 +138,7 @@ struct CommandLineGoldenTests {
                 newJournalID: "0123456789abcdef0123456789abcdef")
             for event in events { try writer?.append(recorded: event) }
         }
-        // The case that needs the lock held keeps the writer that made the journal. (Closing it and opening
-        // another could race with a child being spawned by a parallel test, which holds a copy of every
-        // descriptor until its exec.)
+        // The case that needs the lock held keeps the writer that made the journal, as a running server would.
         if !testCase.lockHeld { writer = nil }
         for (name, content) in testCase.files {
             try content.write(toFile: temp.appending(name), atomically: true, encoding: .utf8)

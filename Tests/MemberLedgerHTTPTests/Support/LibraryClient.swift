@@ -56,10 +56,9 @@ enum LibraryClient {
 
     private static func responses(from output: ChildProcess.Output) throws -> [Response] {
         guard output.status == 0 else {
-            throw ClientFailure(
-                output: ProcessOutput(status: output.status, stdout: Data(output.stdout), stderr: output.stderr))
+            throw ClientFailure(output: output)
         }
-        return try JSONDecoder().decode([Response].self, from: Data(output.stdout))
+        return try JSONDecoder().decode([Response].self, from: output.stdout)
     }
 
     private static let script = #"""

@@ -107,10 +107,9 @@ enum RawClient {
 
         private static func exchange(from output: ChildProcess.Output) throws -> Exchange {
             guard output.status == 0 else {
-                throw ClientFailure(
-                    output: ProcessOutput(status: output.status, stdout: Data(output.stdout), stderr: output.stderr))
+                throw ClientFailure(output: output)
             }
-            return try JSONDecoder().decode(Exchange.self, from: Data(output.stdout))
+            return try JSONDecoder().decode(Exchange.self, from: output.stdout)
         }
     }
 
@@ -221,7 +220,7 @@ enum RawClient {
 
 /// A client process that failed, with its output for the test log.
 struct ClientFailure: Error, CustomStringConvertible {
-    var output: ProcessOutput
+    var output: ChildProcess.Output
 
     var description: String {
         "client exited \(output.status): \(output.stderr) \(String(decoding: output.stdout, as: UTF8.self))"
