@@ -28,12 +28,17 @@ public struct CrashLoopCampaign: Sendable {
         var report = CampaignReport(name: "crash loop")
         var random = SplitMix64(seed: seed)
         var acknowledged: [Int64: String] = [:]
-        for round in 0..<rounds {
+        for round in 0...rounds {
             let roundSeed = random.next()
             do {
-                let acks = try runRound(round, seed: roundSeed, report: &report)
-                acknowledged.merge(acks) { first, _ in first }
+                // Each start recovers the previous round's crash; then everything acknowledged so far
+                // must be there, before this round loads and kills the server again.
+                let server = try ServerProcess(data: data, logPath: logPath)
+                defer { server.kill() }
                 try check(acknowledged, report: &report)
+                guard round < rounds else { break }
+                let acks = try load(server, round: round, seed: roundSeed, report: &report)
+                acknowledged.merge(acks) { first, _ in first }
                 report.count("rounds")
             } catch {
                 report.failures.append(.init(seed: roundSeed, message: "round \(round): \(error)"))
@@ -46,11 +51,12 @@ public struct CrashLoopCampaign: Sendable {
         var description: String
     }
 
-    /// One round: start (recovering), load, kill at a seeded count of acknowledgements.
-    func runRound(_ round: Int, seed: UInt64, report: inout CampaignReport) throws -> [Int64: String] {
+    /// One round's load: 64 clients post until a seeded count of acknowledgements, then SIGKILL.
+    func load(_ server: ServerProcess, round: Int, seed: UInt64, report: inout CampaignReport) throws
+        -> [Int64: String]
+    {
         var random = SplitMix64(seed: seed)
         let killAfter = Int.random(in: 1...600, using: &random)
-        let server = try ServerProcess(data: data, logPath: logPath)
         let acks = Mutex<[Int64: String]>([:])
         let reached = DispatchSemaphore(value: 0)
         let done = DispatchGroup()
@@ -90,13 +96,12 @@ public struct CrashLoopCampaign: Sendable {
         return round
     }
 
-    /// Restarts (recovery), then checks every acknowledged event and the chain; stops the server.
+    /// Checks every acknowledged event and the chain, reading the journal a freshly started (so
+    /// recovered) server holds.
     func check(_ acknowledged: [Int64: String], report: inout CampaignReport) throws {
-        let server = try ServerProcess(data: data, logPath: logPath)
-        defer { server.stop() }
         let folder = DataFolder(path: data)
         var found: [Int64: String] = [:]
-        try JournalReader(folder: folder).forEachEvent(verify: true) { event, _, _ in
+        let scan = try JournalReader(folder: folder).forEachEvent(verify: true) { event, _, _ in
             // The body as kept, and the contact it named: both must be what the client sent.
             if case .webhookReceived(let webhook) = event.payload, let body = webhook.request?.body,
                 let contact = webhook.command.contacts.first?.contactID, body.hasPrefix("contactId=\(contact)&")
@@ -110,8 +115,6 @@ public struct CrashLoopCampaign: Sendable {
         if let first = lost.keys.min() {
             throw Broken(description: "\(lost.count) acknowledged events lost or changed, first seq \(first)")
         }
-        guard try JournalReader(folder: folder).verify().damage == nil else {
-            throw Broken(description: "the chain does not verify after recovery")
-        }
+        guard scan.damage == nil else { throw Broken(description: "the chain does not verify after recovery") }
     }
 }

@@ -99,7 +99,7 @@ public struct StorageFaultCampaign: Sendable {
             }
         }
         var found: [Int64: [UInt8]] = [:]
-        try JournalReader(folder: folder).forEachEvent(verify: true) { event, _, _ in
+        let reread = try JournalReader(folder: folder).forEachEvent(verify: true) { event, _, _ in
             found[event.seq] = Self.content(event)
             return true
         }
@@ -108,9 +108,7 @@ public struct StorageFaultCampaign: Sendable {
             throw Broken(description: "acknowledged seq \(seq) is missing or changed after a \(fault.rawValue)")
         }
         report.count("acknowledged events checked", acknowledged.count)
-        guard try JournalReader(folder: folder).verify().damage == nil else {
-            throw Broken(description: "the recovered journal does not verify")
-        }
+        guard reread.damage == nil else { throw Broken(description: "the recovered journal does not verify") }
         _ = try reopened.append(Self.draft(seed: seed, index: 1000))
     }
 
