@@ -22,7 +22,7 @@ public final class ChildProcess: Sendable {
         case null
         /// A file, created or truncated (0600).
         case file(String)
-        /// A pipe whose reading end the parent keeps (see `outputPipe`).
+        /// A pipe whose reading end the parent keeps, for stdout only (read it with `readOutput`).
         case pipe
     }
 
@@ -69,10 +69,11 @@ public final class ChildProcess: Sendable {
                 let flags = target == 0 ? O_RDONLY : O_WRONLY | O_CREAT | O_TRUNC
                 posix_spawn_file_actions_addopen(&actions, target, path, flags, 0o600)
             case .pipe:
+                precondition(target == 1, "only stdout can be a pipe (read with readOutput)")
                 var ends: [Int32] = [0, 0]
                 guard Self.makePipe(&ends) == 0 else { throw LaunchError(executable: executable, code: errno) }
-                pipeEnds = target == 0 ? (ends[1], ends[0]) : (ends[0], ends[1])
-                posix_spawn_file_actions_adddup2(&actions, target == 0 ? ends[0] : ends[1], target)
+                pipeEnds = (ends[0], ends[1])
+                posix_spawn_file_actions_adddup2(&actions, ends[1], 1)
             }
         }
         GNUSpawn.closeFrom(&actions, 3)

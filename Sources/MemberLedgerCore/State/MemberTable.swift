@@ -31,14 +31,14 @@ public struct MemberTable: Sendable, Equatable, Sequence {
     public subscript(contactID: String) -> Member? {
         get { positions[contactID].map { rows[$0] } }
         set {
+            if let member = newValue {
+                precondition(member.contactID == contactID, "member \(member.contactID) stored as \(contactID)")
+            }
             switch (positions[contactID], newValue) {
             case (let position?, let member?):
-                precondition(member.contactID == contactID, "member \(member.contactID) stored as \(contactID)")
                 rows[position] = member
             case (nil, let member?):
-                precondition(member.contactID == contactID, "member \(member.contactID) stored as \(contactID)")
-                positions[contactID] = rows.count
-                rows.append(member)
+                _ = insertNew(member)
             case (let position?, nil):
                 remove(at: position)
             case (nil, nil):
