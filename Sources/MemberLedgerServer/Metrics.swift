@@ -1,38 +1,71 @@
+import MemberLedgerCore
 import Synchronization
 
 /// Counters for `/metrics` (Prometheus text format) and the access log.
+///
+/// Counting takes no lock: the journal's group commit wakes a whole batch of connection threads at once,
+/// and with one mutex around a dictionary they queued on it (a fifth of the server's CPU at 64
+/// connections, `Docs/performance.md`). Every (endpoint, status) pair the server can answer has an
+/// atomic counter of its own, made at start; anything else counts under `other`.
 final class Metrics: Sendable {
-    private struct Counters {
-        /// Requests by (command or endpoint, HTTP status).
-        var requests: [String: Int] = [:]
-        var unauthorized = 0
+    /// A counter that threads bump without a lock.
+    private final class Counter: Sendable {
+        let value = Atomic<Int>(0)
     }
 
-    private let counters = Mutex(Counters())
+    /// Endpoint labels: the fourteen commands, unknown and missing commands, the site events, the
+    /// server's own paths, and `http` for requests the HTTP layer refused itself.
+    private static let endpoints =
+        (WebhookOperation.allCases.map(\.rawValue)
+        + ["aal_unknown", "-", "healthz", "metrics", "events", "http", "other"]
+        + SiteEventRequest.types).sorted(by: utf8Ascending)
+    /// Every status the server or its HTTP layer answers.
+    private static let statuses = [200, 400, 401, 404, 405, 408, 413, 417, 422, 431, 500, 501, 503, 505]
+
+    private let endpointIndex: [String: Int]
+    private let statusIndex: [Int: Int]
+    /// `endpoints.count × (statuses.count + 1)` counters; the extra column counts any other status.
+    private let requests: [Counter]
+    private let unauthorized = Counter()
     /// Appends waiting for their record to be durable right now.
     let pendingAppends = Atomic<Int>(0)
 
-    func count(_ endpoint: String, status: Int) {
-        counters.withLock { counters in
-            counters.requests["\(endpoint)\u{0}\(status)", default: 0] += 1
-            if status == 401 { counters.unauthorized += 1 }
-        }
+    init() {
+        endpointIndex = Dictionary(uniqueKeysWithValues: Self.endpoints.enumerated().map { ($1, $0) })
+        statusIndex = Dictionary(uniqueKeysWithValues: Self.statuses.enumerated().map { ($1, $0) })
+        requests = (0..<Self.endpoints.count * (Self.statuses.count + 1)).map { _ in Counter() }
     }
 
-    var unauthorizedCount: Int { counters.withLock { $0.unauthorized } }
+    func count(_ endpoint: String, status: Int) {
+        let row = endpointIndex[endpoint] ?? endpointIndex["other"]!
+        let column = statusIndex[status] ?? Self.statuses.count
+        requests[row * (Self.statuses.count + 1) + column].value.wrappingAdd(1, ordering: .relaxed)
+        if status == 401 { unauthorized.value.wrappingAdd(1, ordering: .relaxed) }
+    }
+
+    var unauthorizedCount: Int { unauthorized.value.load(ordering: .relaxed) }
+
+    /// The request counters that are not zero, as (endpoint, status, count), sorted.
+    private var requestCounts: [(endpoint: String, status: String, count: Int)] {
+        Self.endpoints.enumerated().flatMap { row, endpoint in
+            (0...Self.statuses.count).compactMap { column in
+                let count = requests[row * (Self.statuses.count + 1) + column].value.load(ordering: .relaxed)
+                guard count > 0 else { return nil }
+                return (endpoint, column < Self.statuses.count ? String(Self.statuses[column]) : "other", count)
+            }
+        }
+    }
 
     /// The exposition text, in a stable order (sorted labels).
     func render(
         records: Int64, syncs: Int64, largestBatch: Int64, syncSeconds: Double, maxSyncSeconds: Double, head: Int64
     ) -> String {
-        let requests = counters.withLock { $0.requests }
         var lines = [
             "# HELP memberledger_requests_total Requests answered, by command or endpoint and HTTP status.",
             "# TYPE memberledger_requests_total counter",
         ]
-        for (key, count) in requests.sorted(by: { $0.key < $1.key }) {
-            let parts = key.split(separator: "\u{0}", omittingEmptySubsequences: false)
-            lines.append("memberledger_requests_total{command=\"\(parts[0])\",status=\"\(parts[1])\"} \(count)")
+        for (endpoint, status, count) in requestCounts {
+            lines.append("memberledger_requests_total{command=\"\(endpoint)\",status=\"\(status)\"} \(count)")
         }
         lines += [
             "# HELP memberledger_unauthorized_total Requests refused for a missing or wrong handshake.",

@@ -44,7 +44,7 @@ public struct WebhookDecoder: Sendable {
             throw .unknownCommand(commandPair.name)
         }
         // The handshake belongs in the URL only: in a body it would be kept with the event.
-        if request.body.count >= handshake.count, request.body.firstRange(of: handshake) != nil {
+        if ByteSearch.contains(request.body, handshake) {
             throw .handshakeInBody
         }
         let batch = operation == .batchSync
@@ -92,7 +92,8 @@ public struct WebhookDecoder: Sendable {
         guard bytes.contains(where: { !isSpace($0) }) else { return nil }
         let type = (request.header("Content-Type") ?? "").lowercased()
         let looksLikeJSON = bytes.first(where: { !isSpace($0) }) == UInt8(ascii: "{")
-        if type.contains("json") || ((type.isEmpty || type.hasPrefix("text/plain")) && looksLikeJSON) {
+        let saysJSON = ByteSearch.contains(type.utf8, "json".utf8)
+        if saysJSON || ((type.isEmpty || type.hasPrefix("text/plain")) && looksLikeJSON) {
             let value: JSONValue
             do {
                 value = try JSONParser.parse(bytes)
@@ -157,9 +158,24 @@ extension FormBody {
 }
 
 extension String {
-    /// Every occurrence of `target` replaced (standard library only).
+    /// Every occurrence of `target` replaced (standard library only): byte for byte, then, when either is
+    /// not ASCII, as canonically equivalent text too. Returns at once when there is nothing to replace,
+    /// which is every request's case for the handshake sweep.
     func replacingOccurrences(of target: String, with replacement: String) -> String {
-        guard !target.isEmpty else { return self }
+        guard !target.isEmpty, Redaction.mentions(self, target) else { return self }
+        if ByteSearch.isASCII(utf8) && ByteSearch.isASCII(target.utf8) {
+            var result: [UInt8] = []
+            var rest = Array(utf8)[...]
+            let needle = Array(target.utf8)
+            while let offset = rest.withUnsafeBufferPointer({ haystack in
+                needle.withUnsafeBufferPointer { ByteSearch.firstOffset(of: $0, in: haystack) }
+            }) {
+                result += rest.prefix(offset)
+                result += replacement.utf8
+                rest = rest.dropFirst(offset + needle.count)
+            }
+            return String(decoding: result + rest, as: UTF8.self)
+        }
         var result = ""
         var rest = self[...]
         while let range = rest.firstRange(of: target) {

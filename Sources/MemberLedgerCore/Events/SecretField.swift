@@ -3,10 +3,16 @@
 /// reach the journal. Such fields are dropped from contacts and redacted in kept requests.
 public enum SecretField {
     /// Whether a field name names a secret.
+    ///
+    /// Any spelling counts: case is ignored as Unicode lowercasing does (so a Kelvin sign reads as `k`).
+    /// ASCII names, nearly all of them, take a byte search without lowering a copy first.
     public static func isSecret(_ name: String) -> Bool {
-        let lowered = name.lowercased()
-        return lowered.contains("password") || lowered.contains("passwd") || lowered.contains("handshake")
+        let ascii = ByteSearch.isASCII(name.utf8)
+        let lowered = ascii ? name : name.lowercased()
+        return secretWords.contains { ByteSearch.containsIgnoringASCIICase(lowered.utf8, $0.utf8) }
     }
+
+    private static let secretWords = ["password", "passwd", "handshake"]
 }
 
 extension ContactData {
