@@ -71,18 +71,33 @@ public struct JournalReader: Sendable {
     ) throws -> JournalScan {
         let file = try open()
         defer { file.close() }
-        var scanner = JournalScanner(verify: verify)
-        if let position { scanner.resume(journalID: position.journalID, after: position.head, offset: position.offset) }
-        try LineReader(file: file).forEachLine(from: position?.offset ?? 0) { line, lineOffset, complete in
-            guard let parsed = scanner.consume(line, at: lineOffset, complete: complete) else {
-                return scanner.wantsMore
+        // Lines are read and decoded on a second thread, ahead of `body`.
+        let ahead = ReadAhead(file: file, verify: verify, after: position)
+        while true {
+            switch ahead.receive() {
+            case .events(let items):
+                for item in items {
+                    let goOn: Bool
+                    do {
+                        goOn = try body(item.event, item.recordOffset, item.after)
+                    } catch {
+                        ahead.cancel()
+                        throw error
+                    }
+                    if !goOn {
+                        ahead.cancel()
+                        // What a scan stopped right after this record says: it was clean up to here.
+                        return JournalScan(
+                            journalID: item.after.journalID, head: item.after.head, goodLength: item.after.offset,
+                            damage: nil, damageIsIncompleteLastLine: false)
+                    }
+                }
+            case .finished(let scan):
+                return scan
+            case .failed(let error):
+                throw error
             }
-            guard case .record = parsed.kind, scanner.isClean else { return true }
-            let event = try JournalLine.event(of: line)
-            let after = Position(journalID: scanner.journalID!, head: scanner.head, offset: scanner.goodLength)
-            return try body(event, lineOffset, after)
         }
-        return scanner.finish()
     }
 
     func open() throws(JournalError) -> FileDescriptor {

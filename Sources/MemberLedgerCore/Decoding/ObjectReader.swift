@@ -113,31 +113,31 @@ struct ObjectReader {
         }
     }
 
-    static func string(_ value: JSONValue, at path: String) throws(ShapeError) -> String {
+    static func string(_ value: JSONValue, at path: @autoclosure () -> String) throws(ShapeError) -> String {
         guard let string = value.stringValue else {
-            throw ShapeError(path: path, problem: .wrongType(expected: "a string", found: value.kindName))
+            throw ShapeError(path: path(), problem: .wrongType(expected: "a string", found: value.kindName))
         }
         return string
     }
 
-    static func strings(_ value: JSONValue, at path: String) throws(ShapeError) -> [String] {
+    static func strings(_ value: JSONValue, at path: @autoclosure () -> String) throws(ShapeError) -> [String] {
         guard let items = value.arrayValue else {
-            throw ShapeError(path: path, problem: .wrongType(expected: "an array of strings", found: value.kindName))
+            throw ShapeError(path: path(), problem: .wrongType(expected: "an array of strings", found: value.kindName))
         }
         var strings: [String] = []
         strings.reserveCapacity(items.count)
         for (index, item) in items.enumerated() {
-            strings.append(try string(item, at: "\(path)[\(index)]"))
+            strings.append(try string(item, at: "\(path())[\(index)]"))
         }
         return strings
     }
 
-    static func int64(_ value: JSONValue, at path: String) throws(ShapeError) -> Int64 {
+    static func int64(_ value: JSONValue, at path: @autoclosure () -> String) throws(ShapeError) -> Int64 {
         guard case .number = value else {
-            throw ShapeError(path: path, problem: .wrongType(expected: "an integer", found: value.kindName))
+            throw ShapeError(path: path(), problem: .wrongType(expected: "an integer", found: value.kindName))
         }
         guard let integer = value.int64Value else {
-            throw ShapeError(path: path, problem: .invalidValue("expected a whole number that fits in 64 bits"))
+            throw ShapeError(path: path(), problem: .invalidValue("expected a whole number that fits in 64 bits"))
         }
         return integer
     }
