@@ -60,18 +60,26 @@ public struct FileDescriptor: Sendable, Hashable {
     /// Reads up to `count` bytes at `offset`; fewer only at end of file.
     public func read(count: Int, at offset: Int64) throws(SystemError) -> [UInt8] {
         var bytes = [UInt8](repeating: 0, count: count)
+        var result: Result<Int, SystemError> = .success(0)
+        bytes.withUnsafeMutableBytes { buffer in
+            result = Result { () throws(SystemError) in try read(into: buffer, at: offset) }
+        }
+        let filled = try result.get()
+        bytes.removeLast(count - filled)
+        return bytes
+    }
+
+    /// Fills `buffer` from `offset` (fewer bytes only at the end of the file); returns how many were read.
+    public func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int64) throws(SystemError) -> Int {
         var filled = 0
-        while filled < count {
+        while filled < buffer.count {
             let got = try Self.retryingOnInterrupt("pread", path) {
-                bytes.withUnsafeMutableBytes { buffer in
-                    pread(rawValue, buffer.baseAddress! + filled, count - filled, off_t(offset) + off_t(filled))
-                }
+                pread(rawValue, buffer.baseAddress! + filled, buffer.count - filled, off_t(offset) + off_t(filled))
             }
             if got == 0 { break }
             filled += got
         }
-        bytes.removeLast(count - filled)
-        return bytes
+        return filled
     }
 
     /// Makes written data durable: `fdatasync` on Linux, `F_FULLFSYNC` on Darwin (plain fsync there does

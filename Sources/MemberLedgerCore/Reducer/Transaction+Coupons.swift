@@ -4,7 +4,7 @@ extension Transaction {
     /// `aal_createcoupon` and the `generateCoupon` action: issue a coupon of the promo expiring `validDays`
     /// from now and write its code to the promo's field; a member who holds an unused one keeps it.
     mutating func issueCoupon(promoID: String, to contactID: String) throws(Reason) {
-        _ = try requireMember(contactID)
+        try requireMember(contactID)
         guard let promo = state.catalog.promo(promoID) else { throw .unknownPromo(id: promoID) }
         let holder = CouponHolder(contactID: contactID, promoID: promoID)
         if let code = state.unusedCouponOfHolder[holder] {
@@ -22,7 +22,7 @@ extension Transaction {
 
     /// `coupon.redeemed`: only the holder, only once, only before expiry.
     mutating func redeemCoupon(_ redeemed: CouponRedeemed) throws(Reason) {
-        _ = try requireMember(redeemed.contactID)
+        try requireMember(redeemed.contactID)
         guard var coupon = state.coupons[redeemed.code] else { throw .couponNotFound(code: redeemed.code) }
         guard coupon.contactID == redeemed.contactID else {
             throw .couponNotOwned(code: coupon.code, contactID: redeemed.contactID)

@@ -4,7 +4,7 @@
 extension Transaction {
     /// `aal_fieldop`: run the catalog's custom operation on the contact.
     mutating func runCustomOperation(_ operationID: String, on contactID: String) throws(Reason) {
-        _ = try requireMember(contactID)
+        try requireMember(contactID)
         guard let operation = state.catalog.customOperation(operationID) else {
             throw .unknownCustomOperation(id: operationID)
         }
@@ -13,7 +13,7 @@ extension Transaction {
 
     /// `aal_teamops`: run a team program's interaction on a contact who is on a team of that program.
     mutating func runInteraction(_ interactionID: String, programID: String, on contactID: String) throws(Reason) {
-        _ = try requireMember(contactID)
+        try requireMember(contactID)
         let program = try teamProgram(programID)
         guard let interaction = program.interaction(interactionID) else {
             throw .unknownInteraction(programID: programID, id: interactionID)
@@ -45,7 +45,7 @@ extension Transaction {
     private mutating func perform(_ action: CustomOperation.Action, on contactID: String) throws(Reason) {
         switch action {
         case .addToField(let field, let amount):
-            let text = state.members[contactID]?.fields[field] ?? ""
+            let text: String = state.members.read(contactID) { $0.fields[field] ?? "" } ?? ""
             let trimmed = text.trimmingWhitespace
             guard let current = trimmed.isEmpty ? 0 : Int64(trimmed) else {
                 throw .notAnInteger(field: field, value: text)

@@ -4,7 +4,7 @@ extension Transaction {
     /// `aal_genpass`: a new contact becomes a member with the event's password hash; an existing member is
     /// updated from the contact data and keeps their password.
     mutating func genpass(_ contact: ContactData, passwordHash: String?) throws(Reason) {
-        if state.members[contact.contactID] != nil {
+        if state.members.contains(contact.contactID) {
             merge(contact)
             return
         }
@@ -14,7 +14,7 @@ extension Transaction {
 
     /// `member.imported`: as genpass, except that a new member may come without a password.
     mutating func importMember(_ imported: MemberImported) {
-        if state.members[imported.contact.contactID] != nil {
+        if state.members.contains(imported.contact.contactID) {
             merge(imported.contact)
         } else {
             create(imported.contact, passwordHash: imported.passwordHash)
@@ -23,7 +23,7 @@ extension Transaction {
 
     /// `aal_updateuser`: sync an existing member from the contact data; only the id is not data.
     mutating func updateUser(_ contact: ContactData) throws(Reason) {
-        _ = try requireMember(contact.contactID)
+        try requireMember(contact.contactID)
         guard contact.carriesData else {
             note = .noContactData(contactID: contact.contactID)
             return
@@ -71,13 +71,17 @@ extension Transaction {
             (.lastName, contact.lastName, \.lastName),
         ]
         for (field, carried, path) in profile {
-            guard let value = carried, state.members[id]?[keyPath: path] != value else { continue }
+            guard let value = carried, state.members.read(id, { $0[keyPath: path] != value }) == true else {
+                continue
+            }
             modifyMember(id) { $0[keyPath: path] = value }
             record(.profileChanged(contactID: id, field: field, value: value))
         }
-        if let wanted = contact.tags, let member = state.members[id] {
-            let wantedSet = Set(wanted)
-            removeTags(member.sortedTags.filter { !wantedSet.contains($0) }, from: id, origin: .crm)
+        if let wanted = contact.tags {
+            // Compared by bytes, as the tag set itself compares them: "é" and "e\u{301}" are two tags.
+            let wantedSet = TagSet(wanted)
+            let unwanted = state.members.read(id) { $0.sortedTags.filter { !wantedSet.contains($0) } } ?? []
+            removeTags(unwanted, from: id, origin: .crm)
             applyTags(wanted, to: id, origin: .crm)
         }
         for (field, value) in contact.fields.sorted(by: { utf8Ascending($0.key, $1.key) }) {

@@ -9,7 +9,7 @@ extension Transaction {
 
     /// The member's subscription to a product that the catalog still sells, with that product.
     private func existingSubscription(contactID: String, productID: String) throws(Reason) -> Subscription {
-        _ = try requireMember(contactID)
+        try requireMember(contactID)
         _ = try catalogProduct(productID)
         let key = SubscriptionKey(contactID: contactID, productID: productID)
         guard let subscription = state.subscriptions[key] else { throw .noSubscription(subscription: key) }
@@ -27,7 +27,7 @@ extension Transaction {
     /// any revoke, pause or failed-payment tags of an earlier run of the product taken off. Refused while
     /// a subscription to the product is still running (active, paused, or cancelled but not ended).
     mutating func completeOrder(_ order: OrderCompleted) throws(Reason) {
-        _ = try requireMember(order.contactID)
+        try requireMember(order.contactID)
         let product = try catalogProduct(order.productID)
         guard order.amount >= 0 else { throw .invalidAmount(order.amount) }
         let key = SubscriptionKey(contactID: order.contactID, productID: order.productID)

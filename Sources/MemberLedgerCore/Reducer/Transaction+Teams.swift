@@ -17,7 +17,7 @@ extension Transaction {
     /// `aal_initiateteam`: the contact leads a new team with the program's seats and gets the leader and
     /// welcome tags. Leading one already changes nothing; being a member of one is refused.
     mutating func initiateTeam(programID: String, leader: String) throws(Reason) {
-        _ = try requireMember(leader)
+        try requireMember(leader)
         let program = try teamProgram(programID)
         let seat = TeamSeat(programID: programID, contactID: leader)
         if let current = state.teamOfContact[seat] {
@@ -35,8 +35,8 @@ extension Transaction {
     /// `team.member_added`: the contact takes a free seat on the leader's team, gets the member and welcome
     /// tags, and loses the program's revoke tags.
     mutating func addTeamMember(_ added: TeamMemberAdded) throws(Reason) {
-        _ = try requireMember(added.leaderContactID)
-        _ = try requireMember(added.contactID)
+        try requireMember(added.leaderContactID)
+        try requireMember(added.contactID)
         let program = try teamProgram(added.programID)
         let key = TeamKey(programID: added.programID, leaderContactID: added.leaderContactID)
         guard var team = state.teams[key] else { throw .teamNotFound(team: key) }
@@ -58,7 +58,7 @@ extension Transaction {
     /// `aal_removeteam`: a member leaves their team, freeing the seat, and gets the revoke tags. A leader is
     /// refused: a team is ended with deleteteam.
     mutating func removeFromTeam(programID: String, contactID: String) throws(Reason) {
-        _ = try requireMember(contactID)
+        try requireMember(contactID)
         let program = try teamProgram(programID)
         let seat = TeamSeat(programID: programID, contactID: contactID)
         guard let key = state.teamOfContact[seat], var team = state.teams[key] else {
@@ -75,7 +75,7 @@ extension Transaction {
     /// `aal_updateteam` and the `changeTeamSize` action: the leader's team gains (or loses) seats, never
     /// fewer than its members.
     mutating func changeSeats(programID: String, leader: String, by change: Int) throws(Reason) {
-        _ = try requireMember(leader)
+        try requireMember(leader)
         _ = try teamProgram(programID)
         var team = try ledTeam(programID: programID, leader: leader)
         let (seats, overflow) = team.seats.addingReportingOverflow(change)
@@ -91,7 +91,7 @@ extension Transaction {
     /// `aal_deleteteam`: every member and then the leader get the revoke tags and leave; the team is gone,
     /// the members are not.
     mutating func deleteTeam(programID: String, leader: String) throws(Reason) {
-        _ = try requireMember(leader)
+        try requireMember(leader)
         let program = try teamProgram(programID)
         let team = try ledTeam(programID: programID, leader: leader)
         for member in team.sortedMembers {

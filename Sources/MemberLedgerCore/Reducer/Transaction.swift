@@ -78,7 +78,7 @@ struct Transaction {
     }
 
     mutating func insertMember(_ member: Member) {
-        precondition(state.members[member.contactID] == nil, "member \(member.contactID) created twice")
+        precondition(!state.members.contains(member.contactID), "member \(member.contactID) created twice")
         undo.append(.member(member.contactID, nil))
         state.members[member.contactID] = member
     }
@@ -136,31 +136,41 @@ struct Transaction {
 
     // MARK: - Member primitives shared by every rule
 
-    /// The member, or the rejection every command but genpass and import gives for an unknown contact.
-    func requireMember(_ contactID: String) throws(Reason) -> Member {
-        guard let member = state.members[contactID] else { throw .unknownMember(contactID: contactID) }
-        return member
+    /// Checks the member exists; otherwise the rejection every command but genpass and import gives.
+    func requireMember(_ contactID: String) throws(Reason) {
+        guard state.members.contains(contactID) else { throw .unknownMember(contactID: contactID) }
     }
 
     /// Adds the tags the member lacks, in list order, once each.
     mutating func applyTags(_ tags: [String], to contactID: String, origin: EffectOrigin = .rule) {
-        for tag in tags where state.members[contactID]?.tags.contains(tag) == false {
-            modifyMember(contactID) { _ = $0.tags.insert(tag) }
-            record(.tagApplied(contactID: contactID, tag: tag, origin: origin))
+        let missing = state.members.read(contactID) { member in
+            var chosen = TagSet()
+            return tags.filter { !member.tags.contains($0) && chosen.insert($0) }
         }
+        guard let missing, !missing.isEmpty else { return }
+        // One logged change for all of them: the member is copied into the undo log once.
+        modifyMember(contactID) { member in
+            for tag in missing { _ = member.tags.insert(tag) }
+        }
+        for tag in missing { record(.tagApplied(contactID: contactID, tag: tag, origin: origin)) }
     }
 
     /// Removes the tags the member has, in list order.
     mutating func removeTags(_ tags: [String], from contactID: String, origin: EffectOrigin = .rule) {
-        for tag in tags where state.members[contactID]?.tags.contains(tag) == true {
-            modifyMember(contactID) { _ = $0.tags.remove(tag) }
-            record(.tagRemoved(contactID: contactID, tag: tag, origin: origin))
+        let present = state.members.read(contactID) { member in
+            var chosen = TagSet()
+            return tags.filter { member.tags.contains($0) && chosen.insert($0) }
         }
+        guard let present, !present.isEmpty else { return }
+        modifyMember(contactID) { member in
+            for tag in present { _ = member.tags.remove(tag) }
+        }
+        for tag in present { record(.tagRemoved(contactID: contactID, tag: tag, origin: origin)) }
     }
 
     /// Sets a field when its value differs.
     mutating func setField(_ field: String, to value: String, of contactID: String, origin: EffectOrigin = .rule) {
-        guard state.members[contactID]?.fields[field] != value else { return }
+        guard state.members.read(contactID, { $0.fields[field] != value }) == true else { return }
         modifyMember(contactID) { $0.fields[field] = value }
         record(.fieldSet(contactID: contactID, field: field, value: value, origin: origin))
     }

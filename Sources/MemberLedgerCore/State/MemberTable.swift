@@ -27,6 +27,17 @@ public struct MemberTable: Sendable, Equatable, Sequence {
         positions.reserveCapacity(count)
     }
 
+    /// Whether there is a member with this contact id (without copying it out).
+    public func contains(_ contactID: String) -> Bool { positions[contactID] != nil }
+
+    /// What `body` reads from the member with this contact id, or nil when there is none. The member is
+    /// lent, not copied: the reducer checks tags and fields many times per event, and a copy retains
+    /// every one of the member's strings.
+    public func read<Result>(_ contactID: String, _ body: (Member) -> Result) -> Result? {
+        guard let position = positions[contactID] else { return nil }
+        return body(rows[position])
+    }
+
     /// The member with this contact id; setting adds, replaces or (nil) removes it.
     public subscript(contactID: String) -> Member? {
         get { positions[contactID].map { rows[$0] } }

@@ -70,6 +70,21 @@ struct MemberRuleTests {
             ])
     }
 
+    @Test("a carried tag list is matched by bytes: a canonically equivalent spelling replaces the old tag")
+    func updateUserTagListByBytes() throws {
+        var ledger = Scenario()
+        ledger.genpass("42", tags: ["\u{E9}t\u{E9}", "Gold"])
+        let outcome = ledger.webhook(.updateUser, "42", tags: ["e\u{301}te\u{301}", "Gold", "Gold"])
+        let member = try #require(ledger.state.member("42"))
+        // Two different tags to the tag set and the digest, so the list's spelling is the one kept.
+        #expect(Array(member.tags) == ["Gold", "e\u{301}te\u{301}"])
+        #expect(
+            outcome.effects == [
+                .tagRemoved(contactID: "42", tag: "\u{E9}t\u{E9}", origin: .crm),
+                .tagApplied(contactID: "42", tag: "e\u{301}te\u{301}", origin: .crm),
+            ])
+    }
+
     @Test("updateuser without a tag list keeps the tags; an empty tag list clears them")
     func updateUserTagListPresence() throws {
         var ledger = Scenario()
