@@ -46,9 +46,17 @@ struct FormBody {
 
     /// `+` is a space; `%XX` a byte; the bytes must be UTF-8.
     static func decode(_ bytes: some Collection<UInt8>) -> String? {
+        decodeBytes(bytes).flatMap { String(validating: $0, as: UTF8.self) }
+    }
+
+    /// The bytes `+` and `%XX` stand for; nil for a `%` without two hex digits.
+    static func decodeBytes(_ bytes: some Collection<UInt8>) -> [UInt8]? {
+        guard bytes.contains(where: { $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "%") }) else {
+            return Array(bytes)
+        }
         var output: [UInt8] = []
         output.reserveCapacity(bytes.count)
-        var iterator = Array(bytes).makeIterator()
+        var iterator = bytes.makeIterator()
         while let byte = iterator.next() {
             switch byte {
             case UInt8(ascii: "+"): output.append(UInt8(ascii: " "))
@@ -60,7 +68,7 @@ struct FormBody {
             default: output.append(byte)
             }
         }
-        return String(validating: output, as: UTF8.self)
+        return output
     }
 
     private static func hexValue(_ byte: UInt8) -> UInt8? {
@@ -72,15 +80,21 @@ struct FormBody {
         }
     }
 
-    /// `a[b][c]` → `["a", "b", "c"]`; a name without brackets is a path of one.
+    /// `a[b][c]` → `["a", "b", "c"]`; a name without brackets is a path of one. Works on the UTF-8 bytes
+    /// (brackets are ASCII, so they never fall inside a character).
     static func path(of name: String) -> [String] {
-        guard let open = name.firstIndex(of: "["), name.hasSuffix("]") else { return [name] }
-        var path = [String(name[..<open])]
-        var rest = name[open...]
-        while rest.hasPrefix("["), let close = rest.firstIndex(of: "]") {
-            path.append(String(rest[rest.index(after: rest.startIndex)..<close]))
-            rest = rest[rest.index(after: close)...]
+        let bytes = Array(name.utf8)
+        let open = UInt8(ascii: "[")
+        let close = UInt8(ascii: "]")
+        guard let first = bytes.firstIndex(of: open), bytes.last == close else { return [name] }
+        var path = [String(decoding: bytes[..<first], as: UTF8.self)]
+        var start = first
+        while start < bytes.count, bytes[start] == open,
+            let end = bytes[(start + 1)...].firstIndex(of: close)
+        {
+            path.append(String(decoding: bytes[(start + 1)..<end], as: UTF8.self))
+            start = end + 1
         }
-        return rest.isEmpty ? path : [name]
+        return start == bytes.count ? path : [name]
     }
 }

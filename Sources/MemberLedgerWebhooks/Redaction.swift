@@ -10,6 +10,7 @@ enum Redaction {
             let (cleaned, changed) = redact(value, secret: secret)
             return changed ? JSONWriter.string(cleaned) : text
         }
+        if cannotHoldSecrets(formBody: bytes, secret: secret) { return text }
         var changed = false
         let pieces = text.split(separator: "&", omittingEmptySubsequences: false).map { piece -> String in
             guard let equals = piece.firstIndex(of: "="),
@@ -20,6 +21,19 @@ enum Redaction {
             return String(piece[...equals]) + WebhookDecoder.redacted
         }
         return changed ? pieces.joined(separator: "&") : text
+    }
+
+    /// Whether a form body is sure to need no redaction, checked in one pass: ASCII throughout, and with
+    /// all of it %-decoded, no secret word and no `secret` anywhere. Every name and value decodes to a
+    /// piece of that text, so nothing the pair-by-pair pass would redact can hide from this. Anything
+    /// else (non-ASCII, a broken escape) is left to that pass.
+    private static func cannotHoldSecrets(formBody bytes: [UInt8], secret: String?) -> Bool {
+        guard ByteSearch.isASCII(bytes), let decoded = FormBody.decodeBytes(bytes), ByteSearch.isASCII(decoded)
+        else { return false }
+        if let secret, secret.count >= 8 {
+            guard ByteSearch.isASCII(secret.utf8), !ByteSearch.contains(decoded, secret.utf8) else { return false }
+        }
+        return !SecretField.isSecret(String(decoding: decoded, as: UTF8.self))
     }
 
     /// Whether a form value, %-decoded (or raw, when it does not decode), holds `secret`.

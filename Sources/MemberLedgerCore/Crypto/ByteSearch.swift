@@ -13,11 +13,13 @@ public enum ByteSearch {
     }
 
     /// Whether `text` holds the bytes of `needle`.
+    @inlinable
     public static func contains(_ text: some Collection<UInt8>, _ needle: some Collection<UInt8>) -> Bool {
         withBuffers(text, needle) { firstOffset(of: $1, in: $0, caseless: false) } != nil
     }
 
     /// Whether `text` holds `needle` with ASCII letters compared without case; `needle` must be lowercase.
+    @inlinable
     public static func containsIgnoringASCIICase(_ text: some Collection<UInt8>, _ needle: some Collection<UInt8>)
         -> Bool
     {
@@ -25,6 +27,7 @@ public enum ByteSearch {
     }
 
     /// Whether every byte is ASCII.
+    @inlinable
     public static func isASCII(_ bytes: some Collection<UInt8>) -> Bool {
         func orOfAll(_ buffer: UnsafeBufferPointer<UInt8>) -> UInt8 {
             // One OR over all bytes (no early exit) is a loop the compiler vectorizes.
@@ -36,7 +39,8 @@ public enum ByteSearch {
         return union < 0x80
     }
 
-    private static func withBuffers<R>(
+    @inlinable
+    static func withBuffers<R>(
         _ text: some Collection<UInt8>, _ needle: some Collection<UInt8>,
         _ body: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>) -> R
     ) -> R {
@@ -48,7 +52,8 @@ public enum ByteSearch {
             ?? Array(text).withUnsafeBufferPointer(needleBuffer)
     }
 
-    private static func firstOffset(
+    @usableFromInline
+    static func firstOffset(
         of needle: UnsafeBufferPointer<UInt8>, in haystack: UnsafeBufferPointer<UInt8>, caseless: Bool
     ) -> Int? {
         guard let first = needle.first, needle.count <= haystack.count else { return nil }

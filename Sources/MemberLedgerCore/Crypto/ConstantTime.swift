@@ -8,6 +8,9 @@ public enum ConstantTime {
     ///
     /// Every position up to the longer length is compared (the shorter side reads as zero past its end) and the
     /// differences are OR-accumulated, with a length mismatch folded in, so there is no data-dependent early exit.
+    /// Inlinable so that callers in other modules get it specialized for their collection types (the
+    /// generic version spent more time looking up type metadata than comparing).
+    @inlinable
     public static func equals(_ a: some Collection<UInt8>, _ b: some Collection<UInt8>) -> Bool {
         let countA = a.count
         let countB = b.count
