@@ -37,17 +37,35 @@ func snapshotBenchmark(members: Int) {
     let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
     report("snapshot write (encode, fsync, rename)", writeSeconds, "s", versus: "", ratio: nil)
     say(String(format: "    %.0f MB", Double(size) / 1e6))
-    let loadStart = now()
-    let bytes = try! FileSystem.readFile(path)
-    let readSeconds = now() - loadStart
-    let newline = bytes.firstIndex(of: UInt8(ascii: "\n"))!
-    let stateBytes = Array(bytes[(newline + 1)...])
-    let decodeStart = now()
-    let loaded = try! LedgerState(canonicalBytes: stateBytes)
-    let loadSeconds = now() - loadStart
-    say(String(format: "    read %.2f s, decode and rebuild %.2f s", readSeconds, now() - decodeStart))
-    precondition(loaded.digest == state.digest, "a loaded snapshot is the state written")
+    // Each load in a fresh process, as after a restart: in this process the state's pages would come
+    // from memory the write just freed, and the load would look twice as fast as a restart sees it.
+    var lastRun = ""
+    let load = medianOfThree {
+        let result = shell("'\(CommandLine.arguments[0])' snapshot-load '\(path)' \(state.digest)")
+        lastRun = result.output.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard result.status == 0, let seconds = Double(lastRun.split(separator: " ").first ?? "") else {
+            fatalError("snapshot-load failed: \(result.output)")
+        }
+        return seconds
+    }
+    let parts = lastRun.split(separator: " ")
+    if parts.count == 3 { say("    last of three: read \(parts[1]) s, decode and rebuild \(parts[2]) s") }
     report(
-        "snapshot load (read, decode, rebuild tables)", loadSeconds, "s", versus: "the 1 s target",
-        ratio: 1 / loadSeconds)
+        "snapshot load (read, decode, rebuild tables; fresh process), median of 3", load.median, "s",
+        versus: "the 1 s target", ratio: 1 / load.median)
+    say(String(format: "    range %.2f–%.2f s", load.low, load.high))
+}
+
+/// Run in a fresh process: loads a snapshot file as a restart does, checks its digest, and prints the
+/// seconds in all, reading, and decoding.
+func snapshotLoadProbe(path: String, digest: String) {
+    let start = now()
+    let bytes = try! FileSystem.readFile(path)
+    let read = now() - start
+    // The header line, then the canonical state (Docs/journal-format.md).
+    let newline = bytes.firstIndex(of: UInt8(ascii: "\n"))!
+    let state = try! LedgerState(canonicalBytes: Array(bytes[(newline + 1)...]))
+    let total = now() - start
+    precondition(state.digest == digest, "a loaded snapshot is the state written")
+    say(String(format: "%.3f %.2f %.2f", total, read, total - read))
 }
