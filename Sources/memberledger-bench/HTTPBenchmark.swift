@@ -104,11 +104,18 @@ func httpBenchmark(overloadOnly: Bool = false) {
         skipped("peer: PostgreSQL durable INSERT (pgbench)", needs: "postgresql")
     }
 
+    let nginxMaster =
+        nginxRunning
+        ? pid_t(
+            (try? String(contentsOfFile: "\(folder)/nginx.pid", encoding: .utf8))?
+                .trimmingCharacters(in: .whitespacesAndNewlines) ?? "") : nil
     for connections in overloadOnly ? [] : [1, 16, 64, 256] {
+        let cpuBefore = cpuSeconds(of: [getpid()])
         guard let ours = wrk(connections: connections, port: 18090, script: script) else {
             say("\(connections) connections: wrk gave no figures")
             continue
         }
+        let ourCPU = (cpuSeconds(of: [getpid()]) - cpuBefore) / Double(max(1, ours.requests)) * 1e6
         var line = String(
             format: "durable ingest, %d connections: %.0f req/s, p50 %.2f ms, p99 %.2f ms, max %.1f ms", connections,
             ours.requestsPerSecond, ours.p50, ours.p99, ours.max)
@@ -118,6 +125,13 @@ func httpBenchmark(overloadOnly: Bool = false) {
             line += String(
                 format: "  %.2f× nginx (%.0f req/s)", ours.requestsPerSecond / nginx.requestsPerSecond,
                 nginx.requestsPerSecond)
+        }
+        // What a request costs the server in CPU: on two cores shared with wrk, this is what bounds req/s.
+        var cost = String(format: "    server CPU per request: ours %.1f µs", ourCPU)
+        if let nginxMaster,
+            let nginxCPU = nginxCPUPerRequest(master: nginxMaster, connections: connections, script: script)
+        {
+            cost += String(format: ", nginx %.1f µs (a second wrk run, for its CPU)", nginxCPU)
         }
         if let postgres {
             let run = shell(
@@ -130,6 +144,7 @@ func httpBenchmark(overloadOnly: Bool = false) {
             }
         }
         say(line)
+        say(cost)
     }
     // 10× the 64-connection load: more connections than the server takes; every one must be answered.
     let before = server.head.seq
@@ -143,4 +158,40 @@ func httpBenchmark(overloadOnly: Bool = false) {
                 overload.requests, overload.non2xx, overload.socketErrors, overload.max, journaled, answeredOK,
                 Int(journaled) >= answeredOK ? "none lost" : "LOST"))
     }
+}
+
+/// CPU seconds (user and system, all threads) the processes have used so far, from `/proc/PID/stat`.
+func cpuSeconds(of pids: [pid_t]) -> Double {
+    let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
+    return pids.reduce(0) { total, pid in
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        else { return total }
+        // Fields after the command name: state is the 3rd field overall, utime the 14th, stime the 15th.
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return total }
+        return total + (user + system) / ticks
+    }
+}
+
+/// nginx's worker processes: the children of its master.
+func nginxWorkers(master: pid_t) -> [pid_t] {
+    let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+    return entries.compactMap { pid_t($0) }.filter { pid in
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        else { return false }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        return fields.count > 1 && pid_t(fields[1]) == master
+    }
+}
+
+/// nginx's CPU per request over one more wrk run against it.
+func nginxCPUPerRequest(master: pid_t, connections: Int, script: String) -> Double? {
+    let processes = [master] + nginxWorkers(master: master)
+    let before = cpuSeconds(of: processes)
+    guard let run = wrk(connections: connections, port: 18091, script: script, seconds: 5), run.requests > 0 else {
+        return nil
+    }
+    return (cpuSeconds(of: processes) - before) / Double(run.requests) * 1e6
 }
