@@ -6,5 +6,8 @@
 /// I/O, so the same events give the same state and digest in every process on every machine.
 public enum MemberLedgerCore {
     /// The version of the reducer's rules. A snapshot made by another version is not trusted for replay.
-    public static let reducerVersion = 1
+    ///
+    /// 2: a tag list carried by updateuser is matched against the member's tags by bytes, as the tag set
+    /// compares them (version 1 kept a canonically equivalent spelling beside the old one).
+    public static let reducerVersion = 2
 }

@@ -50,6 +50,7 @@ public struct WebhookDecoder: Sendable {
         let batch = operation == .batchSync
         var reading = try readBody(request, batch: batch)
         let queryForm = FormBody(pairs: query.pairs.filter { !$0.name.hasPrefix("aal_") })
+        try refuseHandshake(in: queryForm)
         if reading == nil,
             queryForm.pairs.contains(where: { KeapForm.idNames.contains($0.name) || $0.name == "contactIds" })
         {
@@ -100,6 +101,7 @@ public struct WebhookDecoder: Sendable {
             } catch {
                 throw .malformedJSON(JSONErrorDescription(text: "\(error)"))
             }
+            try refuseHandshake(in: value.texts)
             return try JSONBody.read(value, batch: batch)
         }
         guard type.isEmpty || type.hasPrefix("application/x-www-form-urlencoded") || type.hasPrefix("text/plain") else {
@@ -109,8 +111,20 @@ public struct WebhookDecoder: Sendable {
         var trimmed = bytes
         while let last = trimmed.last, isSpace(last) { trimmed.removeLast() }
         let form = try FormBody(trimmed)
+        try refuseHandshake(in: form)
         return ActiveCampaignForm.matches(form)
             ? try ActiveCampaignForm.read(form) : try KeapForm.read(form, batch: batch)
+    }
+
+    /// Refuses a request whose data holds the handshake once decoded: escaped (`%48…`, `\u0048…`) it
+    /// passes the raw check, and decoded it would be kept as a field, tag, parameter or body key.
+    private func refuseHandshake(in texts: some Sequence<String>) throws(WebhookError) {
+        let secret = String(decoding: handshake, as: UTF8.self)
+        if texts.contains(where: { Redaction.mentions($0, secret) }) { throw .handshakeInData }
+    }
+
+    private func refuseHandshake(in form: FormBody) throws(WebhookError) {
+        try refuseHandshake(in: form.pairs.lazy.flatMap { [$0.name, $0.value] })
     }
 
     private func isSpace(_ byte: UInt8) -> Bool {
@@ -163,26 +177,28 @@ extension String {
     /// which is every request's case for the handshake sweep.
     func replacingOccurrences(of target: String, with replacement: String) -> String {
         guard !target.isEmpty, Redaction.mentions(self, target) else { return self }
-        if ByteSearch.isASCII(utf8) && ByteSearch.isASCII(target.utf8) {
-            var result: [UInt8] = []
-            var rest = Array(utf8)[...]
-            let needle = Array(target.utf8)
-            while let offset = rest.withUnsafeBufferPointer({ haystack in
-                needle.withUnsafeBufferPointer { ByteSearch.firstOffset(of: $0, in: haystack) }
-            }) {
-                result += rest.prefix(offset)
-                result += replacement.utf8
-                rest = rest.dropFirst(offset + needle.count)
-            }
-            return String(decoding: result + rest, as: UTF8.self)
+        // Bytes first: a valid UTF-8 needle inside valid UTF-8 text always sits on scalar boundaries, so
+        // this catches even an occurrence that shares a grapheme with what follows it (a combining mark).
+        var result: [UInt8] = []
+        var rest = Array(utf8)[...]
+        let needle = Array(target.utf8)
+        while let offset = rest.withUnsafeBufferPointer({ haystack in
+            needle.withUnsafeBufferPointer { ByteSearch.firstOffset(of: $0, in: haystack) }
+        }) {
+            result += rest.prefix(offset)
+            result += replacement.utf8
+            rest = rest.dropFirst(offset + needle.count)
         }
-        var result = ""
-        var rest = self[...]
-        while let range = rest.firstRange(of: target) {
-            result += rest[..<range.lowerBound]
-            result += replacement
-            rest = rest[range.upperBound...]
+        let replaced = String(decoding: result + rest, as: UTF8.self)
+        guard !(ByteSearch.isASCII(replaced.utf8) && ByteSearch.isASCII(target.utf8)) else { return replaced }
+        // Then as text, for spellings that are canonically equivalent but differ in bytes.
+        var text = ""
+        var remaining = replaced[...]
+        while let range = remaining.firstRange(of: target) {
+            text += remaining[..<range.lowerBound]
+            text += replacement
+            remaining = remaining[range.upperBound...]
         }
-        return result + rest
+        return text + remaining
     }
 }

@@ -25,6 +25,9 @@ public enum WebhookError: Error, Sendable, Equatable, CustomStringConvertible {
     case unsubstitutedMergeField(name: String, value: String)
     /// The handshake appears in the body; it belongs only in the URL, and a body is kept with the event.
     case handshakeInBody
+    /// The handshake appears, once decoded, in the request's data (a contact's field, tag or profile value,
+    /// or a parameter); the data is kept with the event, and the handshake belongs only in `aal_*`.
+    case handshakeInData
     /// A parameter given twice with different values (query and body disagree).
     case conflictingParameter(name: String)
 
@@ -52,6 +55,9 @@ public enum WebhookError: Error, Sendable, Equatable, CustomStringConvertible {
             "\(name) is \"\(value)\", a merge field the CRM did not fill in; check the webhook's post data in the CRM"
         case .handshakeInBody:
             "the handshake appears in the request body; it belongs only in the URL (the body is kept in the journal)"
+        case .handshakeInData:
+            "the handshake appears in the request's data (a field, tag or parameter); it belongs only in the aal_ "
+                + "parameter (the data is kept in the journal)"
         case .conflictingParameter(let name):
             "parameter \(name) is given twice with different values"
         }
@@ -64,7 +70,7 @@ extension WebhookError {
         guard secret.count >= 8 else { return self }
         func clean(_ text: String) -> String { text.replacingOccurrences(of: secret, with: WebhookDecoder.redacted) }
         switch self {
-        case .noCommand, .unauthorized, .missingContactID, .handshakeInBody: return self
+        case .noCommand, .unauthorized, .missingContactID, .handshakeInBody, .handshakeInData: return self
         case .unknownCommand(let name): return .unknownCommand(clean(name))
         case .severalCommands(let names): return .severalCommands(names.map(clean))
         case .malformedForm(let why): return .malformedForm(clean(why))

@@ -47,6 +47,40 @@ struct ReadAheadTests {
         #expect(scan.head.seq == stop)
     }
 
+    @Test("damage mid-journal: the events before it, then the damage or the decoding error, as one thread gives")
+    func damageMidway() throws {
+        let (temp, folder) = try Self.journal(count: 1100)
+        _ = temp
+        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: folder.journal)))
+        let lineStarts = [0] + bytes.indices.filter { bytes[$0] == UInt8(ascii: "\n") }.map { $0 + 1 }
+        // Record 700 (line 701, after the header): its type name loses a letter, the line stays JSON.
+        let line = Array(bytes[lineStarts[700]..<lineStarts[701]])
+        let type = Array(#""webhook.received""#.utf8)
+        let at = try #require((0...(line.count - type.count)).first { Array(line[$0..<$0 + type.count]) == type })
+        bytes[lineStarts[700] + at + 1] = UInt8(ascii: "W")
+        try Data(bytes).write(to: URL(fileURLWithPath: folder.journal))
+
+        var seen: [Int64] = []
+        let scan = try JournalReader(folder: folder).forEachEvent(verify: true) { event, _, _ in
+            seen.append(event.seq)
+            return true
+        }
+        #expect(seen == Array(1...699))
+        #expect(scan == JournalReader.scan(bytes: bytes))
+        #expect(scan.damage?.offset == Int64(lineStarts[700]))
+
+        // Unverified, the line is taken for a record and its event does not decode: the error comes
+        // after exactly the events before it.
+        seen = []
+        #expect(throws: (any Error).self) {
+            try JournalReader(folder: folder).forEachEvent(verify: false) { event, _, _ in
+                seen.append(event.seq)
+                return true
+            }
+        }
+        #expect(seen == Array(1...699))
+    }
+
     @Test("an error thrown by the caller comes out unchanged, and the reading thread lets go of the file")
     func callerThrows() throws {
         struct Refused: Error, Equatable { let seq: Int64 }

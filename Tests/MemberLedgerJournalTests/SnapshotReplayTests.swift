@@ -76,7 +76,7 @@ struct SnapshotReplayTests {
         let header = String(decoding: original[..<newline], as: UTF8.self)
         let stateBytes = original[newline...]
         for (from, to, why) in [
-            ("\"reducerVersion\":1", "\"reducerVersion\":99", "reducer version 99"),
+            ("\"reducerVersion\":2", "\"reducerVersion\":99", "reducer version 99"),
             ("\"journalId\":\"", "\"journalId\":\"0", "belongs to journal"),
             ("\"recordOffset\":", "\"recordOffset\":1", "has no record 10"),
         ] {

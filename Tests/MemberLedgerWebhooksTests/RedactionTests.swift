@@ -55,6 +55,27 @@ struct RedactionTests {
     }
 }
 
+@Suite("Redaction: the last sweep for the handshake")
+struct HandshakeSweepTests {
+    @Test(
+        "every occurrence goes, even one that shares a character with a combining mark after it",
+        arguments: [
+            "a H4ndSh4k3H4ndSh4k3 b", "H4ndSh4k3H4ndSh4k3\u{301}", "xH4ndSh4k3H4ndSh4k3H4ndSh4k3H4ndSh4k3\u{200D}y",
+            "\u{E9}H4ndSh4k3H4ndSh4k3\u{E9}",
+        ])
+    func sweep(text: String) {
+        let swept = text.replacingOccurrences(of: "H4ndSh4k3H4ndSh4k3", with: "REDACTED")
+        #expect(!ByteSearch.contains(swept.utf8, "H4ndSh4k3H4ndSh4k3".utf8), "\(swept.debugDescription)")
+        #expect(ByteSearch.contains(swept.utf8, "REDACTED".utf8))
+    }
+
+    @Test("a canonically equivalent spelling of a non-ASCII handshake goes too")
+    func equivalentSpelling() {
+        let swept = "x s\u{E9}cret-handshake y".replacingOccurrences(of: "se\u{301}cret-handshake", with: "REDACTED")
+        #expect(swept == "x REDACTED y")
+    }
+}
+
 extension String {
     fileprivate func leftPadded(to width: Int) -> String {
         String(repeating: "0", count: max(0, width - count)) + self

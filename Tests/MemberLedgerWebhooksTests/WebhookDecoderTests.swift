@@ -190,20 +190,43 @@ struct WebhookDecoderTests {
             ("/?aal_updateuser=H4ndSh4k3H4ndSh4k3&contactId=1&x=%48%34ndSh4k3H4ndSh4k3", ""),
             ("/?aal_updateuser=H4ndSh4k3H4ndSh4k3&teamId=3&change=5er=H4ndSh4k3H4ndSh4k3&contactId=1", ""),
             ("/?aal_updateuser=H4ndSh4k3H4ndSh4k3", #"{"contactId":"1","note":"\u0048\u0034ndSh4k3H4ndSh4k3"}"#),
+            // Found in review: as a field name, or followed by a combining mark.
+            ("/?aal_updateuser=H4ndSh4k3H4ndSh4k3&contactId=1&contact[fields][%48%34ndSh4k3H4ndSh4k3]=1", ""),
+            ("/?aal_updateuser=H4ndSh4k3H4ndSh4k3", #"{"contactId":"1","fields":{"\u0048\u0034ndSh4k3H4ndSh4k3":"1"}}"#),
+            ("/?aal_updateuser=H4ndSh4k3H4ndSh4k3", #"{"contactId":"1","note":"\u0048\u0034ndSh4k3H4ndSh4k3\u0301"}"#),
+            (
+                "/?aal_updateuser=H4ndSh4k3H4ndSh4k3",
+                #"{"contactId":"1","password":"x","fields":{"\u0048\u0034ndSh4k3H4ndSh4k3\u0301":"1"}}"#
+            ),
+            ("/?aal_updateuser=H4ndSh4k3H4ndSh4k3", #"{"contactId":"1","\u0048\u0034ndSh4k3H4ndSh4k3":"unknown key"}"#),
         ])
     func handshakeAnywhere(target: String, json: String) throws {
         let request = IncomingRequest(
             method: json.isEmpty ? "GET" : "POST", target: target,
             headers: json.isEmpty ? [] : [("Content-Type", "application/json")], body: Array(json.utf8))
-        let delivery: WebhookDelivery
-        do {
-            delivery = try decoder.decode(request)
-        } catch .handshakeInBody {
-            return  // refused outright: nothing is kept
+        let decoded = Result { () throws(WebhookError) in try decoder.decode(request) }
+        switch decoded {
+        case .failure(.handshakeInBody), .failure(.handshakeInData): return  // refused outright: nothing is kept
+        default: break
         }
+        let delivery = try decoded.get()
         let kept = delivery.request
         #expect(!kept.target.contains("H4ndSh4k3H4ndSh4k3") && !kept.target.contains("%48%34ndSh4k3"), "\(kept.target)")
         #expect(!kept.body.contains("H4ndSh4k3H4ndSh4k3") && !kept.body.contains("u0034ndSh4k3"), "\(kept.body)")
+        // Nor in what the request says: the commands as the journal would keep them.
+        for line in Self.journalLines(delivery) {
+            #expect(!line.contains("H4ndSh4k3H4ndSh4k3"), "\(line)")
+        }
+    }
+
+    /// The journal lines a delivery's commands would become.
+    static func journalLines(_ delivery: WebhookDelivery) -> [String] {
+        delivery.items.map { item in
+            Event(
+                seq: 1, recordedAt: Timestamp(microseconds: 0),
+                payload: .webhookReceived(WebhookReceived(command: item.command, request: delivery.request))
+            ).jsonLine
+        }
     }
 
     /// Found by the parser fuzz campaign (seed 20261132, long run): a mangled URL fused the handshake into a
