@@ -192,7 +192,10 @@ struct WebhookDecoderTests {
             ("/?aal_updateuser=H4ndSh4k3H4ndSh4k3", #"{"contactId":"1","note":"\u0048\u0034ndSh4k3H4ndSh4k3"}"#),
             // Found in review: as a field name, or followed by a combining mark.
             ("/?aal_updateuser=H4ndSh4k3H4ndSh4k3&contactId=1&contact[fields][%48%34ndSh4k3H4ndSh4k3]=1", ""),
-            ("/?aal_updateuser=H4ndSh4k3H4ndSh4k3", #"{"contactId":"1","fields":{"\u0048\u0034ndSh4k3H4ndSh4k3":"1"}}"#),
+            (
+                "/?aal_updateuser=H4ndSh4k3H4ndSh4k3",
+                #"{"contactId":"1","fields":{"\u0048\u0034ndSh4k3H4ndSh4k3":"1"}}"#
+            ),
             ("/?aal_updateuser=H4ndSh4k3H4ndSh4k3", #"{"contactId":"1","note":"\u0048\u0034ndSh4k3H4ndSh4k3\u0301"}"#),
             (
                 "/?aal_updateuser=H4ndSh4k3H4ndSh4k3",
