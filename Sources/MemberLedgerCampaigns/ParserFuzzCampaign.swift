@@ -1,3 +1,4 @@
+import MemberLedgerCore
 import MemberLedgerHTTP
 import MemberLedgerTesting
 import MemberLedgerWebhooks
@@ -36,17 +37,24 @@ public struct ParserFuzzCampaign: Sendable {
                 do {
                     let delivery = try decoder.decode(incoming)
                     report.count("decoded into commands")
-                    if delivery.request.target.contains(handshake) || delivery.request.body.contains(handshake) {
+                    // Everything the journal would keep: each command with the redacted request, as a line.
+                    let kept = delivery.items.map { item in
+                        Event(
+                            seq: 1, recordedAt: Timestamp(microseconds: 0),
+                            payload: .webhookReceived(WebhookReceived(command: item.command, request: delivery.request))
+                        ).jsonLine
+                    }
+                    if kept.contains(where: { ByteSearch.contains($0.utf8, handshake.utf8) }) {
                         report.failures.append(
                             .init(
                                 seed: seed,
                                 message:
-                                    "the handshake survived redaction in \(String(decoding: input.prefix(300), as: UTF8.self).debugDescription)"
+                                    "the handshake would be kept in the journal for \(String(decoding: input.prefix(300), as: UTF8.self).debugDescription)"
                             ))
                     }
                 } catch {
                     report.count("refused by the webhook decoder")
-                    if "\(error)".contains(handshake) {
+                    if ByteSearch.contains("\(error)".utf8, handshake.utf8) {
                         report.failures.append(
                             .init(seed: seed, message: "an error message shows the handshake: \(error)"))
                     }
