@@ -212,14 +212,13 @@ extension SHA256 {
     /// Compresses `count` consecutive 64-byte blocks read directly from `blocks` into `state`.
     static func compress(_ state: inout ChainingValue, blocks: UnsafeRawPointer, count: Int) {
         guard hardwareAccelerated else { return compressInSwift(&state, blocks: blocks, count: count) }
-        var words = (state.h0, state.h1, state.h2, state.h3, state.h4, state.h5, state.h6, state.h7)
+        var words = state.words
         withUnsafeMutableBytes(of: &words) { raw in
             memberledger_sha256_compress_hardware(
                 raw.baseAddress!.assumingMemoryBound(to: UInt32.self), blocks.assumingMemoryBound(to: UInt8.self),
                 count)
         }
-        state = ChainingValue(
-            h0: words.0, h1: words.1, h2: words.2, h3: words.3, h4: words.4, h5: words.5, h6: words.6, h7: words.7)
+        state = ChainingValue(words: words)
     }
 
     /// `compress` in Swift: the reference, and the path on CPUs without SHA instructions.
@@ -313,5 +312,17 @@ extension SHA256 {
     @inline(__always)
     private static func rotateRight(_ value: UInt32, _ count: UInt32) -> UInt32 {
         (value &>> count) | (value &<< (32 &- count))
+    }
+}
+
+extension SHA256.ChainingValue {
+    /// H0..H7 as a tuple, which has C's array layout: how they cross into the C target.
+    typealias Words = (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32)
+
+    var words: Words { (h0, h1, h2, h3, h4, h5, h6, h7) }
+
+    init(words: Words) {
+        self.init(
+            h0: words.0, h1: words.1, h2: words.2, h3: words.3, h4: words.4, h5: words.5, h6: words.6, h7: words.7)
     }
 }
