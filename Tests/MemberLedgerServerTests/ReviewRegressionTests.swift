@@ -54,13 +54,15 @@ struct ReviewRegressionTests {
         let head = server.head.seq
         #expect(head == 12)
         func tail() -> Int64 { head - (SnapshotStore(folder: folder).list().last?.seq ?? 0) }
+        func announced() -> Bool { logged.withLock { $0.contains { $0.hasPrefix("snapshot written at seq ") } } }
+        // The file lands before its log line: wait for both.
         let deadline = Date().addingTimeInterval(30)
-        while Date() < deadline, tail() >= 5 { Thread.sleep(forTimeInterval: 0.01) }
+        while Date() < deadline, tail() >= 5 || !announced() { Thread.sleep(forTimeInterval: 0.01) }
         let snapshots = SnapshotStore(folder: folder).list()
         #expect(tail() < 5, "\(snapshots.map(\.seq))")
         #expect((snapshots.first?.seq ?? 0) >= 5)
         #expect(snapshots.allSatisfy { $0.problem == nil })
-        #expect(logged.withLock { $0.contains { $0.hasPrefix("snapshot written at seq ") } })
+        #expect(announced())
         // Replay starts from it and reaches the same state as replay from seq 1.
         let replay = LedgerReplay(folder: folder)
         let fromSnapshot = try replay.state()
