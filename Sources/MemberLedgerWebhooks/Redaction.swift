@@ -4,9 +4,11 @@ import MemberLedgerCore
 /// mentions a password, or whose value holds the handshake (%-decoded or not), becomes `REDACTED`.
 /// Bodies that need no redaction are kept byte for byte.
 enum Redaction {
-    static func body(_ bytes: [UInt8], contentType: String?, secret: String? = nil) -> String {
+    /// The body to keep, read as the decoder read it: as JSON when `asJSON`, else as a form (a form body
+    /// that happens to parse as JSON, say one quoted string, is still redacted pair by pair).
+    static func body(_ bytes: [UInt8], asJSON: Bool, secret: String? = nil) -> String {
         let text = String(decoding: bytes, as: UTF8.self)
-        if let value = try? JSONParser.parse(bytes) {
+        if asJSON, let value = try? JSONParser.parse(bytes) {
             let (cleaned, changed) = redact(value, secret: secret)
             return changed ? JSONWriter.string(cleaned) : text
         }
@@ -37,7 +39,7 @@ enum Redaction {
     private static func cannotHoldSecrets(formBody bytes: [UInt8], secret: String?) -> Bool {
         guard ByteSearch.isASCII(bytes), let decoded = FormBody.decodeBytes(bytes), ByteSearch.isASCII(decoded)
         else { return false }
-        if let secret, secret.count >= 8 {
+        if let secret, secret.utf8.count >= 8 {
             guard ByteSearch.isASCII(secret.utf8), !ByteSearch.contains(decoded, secret.utf8) else { return false }
         }
         return !SecretField.isSecret(String(decoding: decoded, as: UTF8.self))
@@ -45,7 +47,7 @@ enum Redaction {
 
     /// Whether a form value, %-decoded (or raw, when it does not decode), holds `secret`.
     static func holds(_ secret: String?, _ encoded: [UInt8]) -> Bool {
-        guard let secret, secret.count >= 8 else { return false }
+        guard let secret, secret.utf8.count >= 8 else { return false }
         let decoded = FormBody.decode(encoded) ?? String(decoding: encoded, as: UTF8.self)
         return mentions(decoded, secret)
     }
@@ -59,7 +61,7 @@ enum Redaction {
 
     private static func redact(_ value: JSONValue, secret: String?) -> (JSONValue, Bool) {
         switch value {
-        case .string(let text) where secret.map { $0.count >= 8 && mentions(text, $0) } == true:
+        case .string(let text) where secret.map { $0.utf8.count >= 8 && mentions(text, $0) } == true:
             return (.string(WebhookDecoder.redacted), true)
         case .object(let members):
             var changed = false

@@ -47,6 +47,8 @@ public struct WebhookDecoder: Sendable {
         if ByteSearch.contains(request.body, handshake) {
             throw .handshakeInBody
         }
+        // The content type is kept with the event too.
+        try refuseHandshake(in: [request.header("Content-Type") ?? ""])
         let batch = operation == .batchSync
         var reading = try readBody(request, batch: batch)
         let queryForm = FormBody(pairs: query.pairs.filter { !$0.name.hasPrefix("aal_") })
@@ -82,6 +84,9 @@ public struct WebhookDecoder: Sendable {
                     idempotencyKey: key ?? (body.contacts.count == 1 ? idempotencyKey : nil))
             }
         }
+        // What the commands say, once every name is joined and every value decoded (a handshake with a
+        // `.` in it could come back together from `contact[fields][a][b]`).
+        try refuseHandshake(in: items.lazy.flatMap(\.command.texts))
         return WebhookDelivery(
             operation: operation, dialect: body.dialect, items: items,
             request: rawRequest(request, dialect: body.dialect))
@@ -92,9 +97,7 @@ public struct WebhookDecoder: Sendable {
         let bytes = request.body
         guard bytes.contains(where: { !isSpace($0) }) else { return nil }
         let type = (request.header("Content-Type") ?? "").lowercased()
-        let looksLikeJSON = bytes.first(where: { !isSpace($0) }) == UInt8(ascii: "{")
-        let saysJSON = ByteSearch.contains(type.utf8, "json".utf8)
-        if saysJSON || ((type.isEmpty || type.hasPrefix("text/plain")) && looksLikeJSON) {
+        if readsAsJSON(request) {
             let value: JSONValue
             do {
                 value = try JSONParser.parse(bytes)
@@ -127,6 +130,15 @@ public struct WebhookDecoder: Sendable {
         try refuseHandshake(in: form.pairs.lazy.flatMap { [$0.name, $0.value] })
     }
 
+    /// Whether the body is read as JSON: its content type says so, or it has none (or `text/plain`) and
+    /// starts with `{`. Redaction reads the body the same way, so it redacts what the decoder read.
+    private func readsAsJSON(_ request: IncomingRequest) -> Bool {
+        let type = (request.header("Content-Type") ?? "").lowercased()
+        let looksLikeJSON = request.body.first(where: { !isSpace($0) }) == UInt8(ascii: "{")
+        return ByteSearch.contains(type.utf8, "json".utf8)
+            || ((type.isEmpty || type.hasPrefix("text/plain")) && looksLikeJSON)
+    }
+
     private func isSpace(_ byte: UInt8) -> Bool {
         byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r")
             || byte == UInt8(ascii: "\t")
@@ -135,10 +147,10 @@ public struct WebhookDecoder: Sendable {
     /// The request to keep with the event: handshake and password-like fields replaced by `REDACTED`.
     private func rawRequest(_ request: IncomingRequest, dialect: CRMDialect) -> RawRequest {
         let secret = String(decoding: handshake, as: UTF8.self)
-        var body = Redaction.body(request.body, contentType: request.header("Content-Type"), secret: secret)
+        var body = Redaction.body(request.body, asJSON: readsAsJSON(request), secret: secret)
         var target = Self.redactedTarget(request.target, secret: secret)
         // Whatever form it came in, the handshake is never kept: a last sweep over the raw text too.
-        if secret.count >= 8 {
+        if secret.utf8.count >= 8 {
             body = body.replacingOccurrences(of: secret, with: Self.redacted)
             target = target.replacingOccurrences(of: secret, with: Self.redacted)
         }

@@ -67,7 +67,7 @@ public enum WebhookError: Error, Sendable, Equatable, CustomStringConvertible {
 extension WebhookError {
     /// The same error with every occurrence of `secret` in the text it quotes replaced by `REDACTED`.
     func redacting(_ secret: String) -> WebhookError {
-        guard secret.count >= 8 else { return self }
+        guard secret.utf8.count >= 8 else { return self }
         func clean(_ text: String) -> String { text.replacingOccurrences(of: secret, with: WebhookDecoder.redacted) }
         switch self {
         case .noCommand, .unauthorized, .missingContactID, .handshakeInBody, .handshakeInData: return self

@@ -44,9 +44,8 @@ struct RedactionTests {
             let count = Int.random(in: 1...12, using: &generator)
             let text = (0..<count).map { _ in alphabet.randomElement(using: &generator)! }.joined()
             let bytes = Array(text.utf8)
-            guard (try? JSONParser.parse(bytes)) == nil else { continue }
             let expected = Redaction.formPairByPair(String(decoding: bytes, as: UTF8.self), secret: secret)
-            let kept = Redaction.body(bytes, contentType: nil, secret: secret)
+            let kept = Redaction.body(bytes, asJSON: false, secret: secret)
             #expect(kept == expected, "body \(text.debugDescription)")
             if kept != text { redactedSome += 1 }
         }

@@ -222,6 +222,31 @@ struct WebhookDecoderTests {
         }
     }
 
+    /// Found in the second review: the handshake in the kept content type, put back together from a
+    /// bracketed field name, or a form body that parses as JSON keeping its password.
+    @Test("the content type, joined field names and JSON-looking form bodies keep no secret")
+    func secondReview() throws {
+        let inContentType = IncomingRequest(
+            method: "POST", target: "/?aal_updateuser=H4ndSh4k3H4ndSh4k3",
+            headers: [("Content-Type", "application/json; x=H4ndSh4k3H4ndSh4k3")],
+            body: Array(#"{"contactId":"1","email":"a@b.c"}"#.utf8))
+        #expect(throws: WebhookError.handshakeInData) { try decoder.decode(inContentType) }
+
+        let dotted = WebhookDecoder(handshake: "abcdefgh.ijklmnop")
+        let joined = IncomingRequest(
+            method: "POST", target: "/?aal_updateuser=abcdefgh.ijklmnop",
+            headers: [("Content-Type", "application/x-www-form-urlencoded")],
+            body: Array("contact%5Bid%5D=1&contact%5Bfields%5D%5Babcdefgh%5D%5Bijklmnop%5D=v".utf8))
+        #expect(throws: WebhookError.handshakeInData) { try dotted.decode(joined) }
+
+        let quotedForm = IncomingRequest(
+            method: "POST", target: "/?aal_updateuser=H4ndSh4k3H4ndSh4k3",
+            headers: [("Content-Type", "application/x-www-form-urlencoded")],
+            body: Array(#""x=1&contactId=1&password=hunter2hunter2""#.utf8))
+        let kept = try decoder.decode(quotedForm).request.body
+        #expect(!kept.contains("hunter2"), "\(kept)")
+    }
+
     /// The journal lines a delivery's commands would become.
     static func journalLines(_ delivery: WebhookDelivery) -> [String] {
         delivery.items.map { item in
