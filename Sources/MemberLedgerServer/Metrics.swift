@@ -24,6 +24,8 @@ final class Metrics: Sendable {
 
     private let endpointIndex: [String: Int]
     private let statusIndex: [Int: Int]
+    /// The row of endpoints not in the list.
+    private let otherRow: Int
     /// `endpoints.count × (statuses.count + 1)` counters; the extra column counts any other status.
     private let requests: [Counter]
     private let unauthorized = Counter()
@@ -32,15 +34,19 @@ final class Metrics: Sendable {
 
     init() {
         endpointIndex = Dictionary(uniqueKeysWithValues: Self.endpoints.enumerated().map { ($1, $0) })
+        otherRow = Self.endpoints.firstIndex(of: "other")!
         statusIndex = Dictionary(uniqueKeysWithValues: Self.statuses.enumerated().map { ($1, $0) })
         requests = (0..<Self.endpoints.count * (Self.statuses.count + 1)).map { _ in Counter() }
     }
 
     func count(_ endpoint: String, status: Int) {
-        let row = endpointIndex[endpoint] ?? endpointIndex["other"]!
         let column = statusIndex[status] ?? Self.statuses.count
-        requests[row * (Self.statuses.count + 1) + column].value.wrappingAdd(1, ordering: .relaxed)
+        counter(row: endpointIndex[endpoint] ?? otherRow, column: column).value.wrappingAdd(1, ordering: .relaxed)
         if status == 401 { unauthorized.value.wrappingAdd(1, ordering: .relaxed) }
+    }
+
+    private func counter(row: Int, column: Int) -> Counter {
+        requests[row * (Self.statuses.count + 1) + column]
     }
 
     var unauthorizedCount: Int { unauthorized.value.load(ordering: .relaxed) }
@@ -49,7 +55,7 @@ final class Metrics: Sendable {
     private var requestCounts: [(endpoint: String, status: String, count: Int)] {
         Self.endpoints.enumerated().flatMap { row, endpoint in
             (0...Self.statuses.count).compactMap { column in
-                let count = requests[row * (Self.statuses.count + 1) + column].value.load(ordering: .relaxed)
+                let count = counter(row: row, column: column).value.load(ordering: .relaxed)
                 guard count > 0 else { return nil }
                 return (endpoint, column < Self.statuses.count ? String(Self.statuses[column]) : "other", count)
             }

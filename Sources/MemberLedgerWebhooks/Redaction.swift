@@ -4,12 +4,13 @@ import MemberLedgerCore
 /// mentions a password, or whose value holds the handshake (%-decoded or not), becomes `REDACTED`.
 /// Bodies that need no redaction are kept byte for byte.
 enum Redaction {
-    /// The body to keep, read as the decoder read it: as JSON when `asJSON`, else as a form (a form body
-    /// that happens to parse as JSON, say one quoted string, is still redacted pair by pair).
-    static func body(_ bytes: [UInt8], asJSON: Bool, secret: String? = nil) -> String {
+    /// The body to keep, read as the decoder read it: `json` is the parsed body when the decoder read it
+    /// as JSON; otherwise it is a form (one that happens to parse as JSON, say a quoted string, is still
+    /// redacted pair by pair).
+    static func body(_ bytes: [UInt8], json: JSONValue?, secret: String? = nil) -> String {
         let text = String(decoding: bytes, as: UTF8.self)
-        if asJSON, let value = try? JSONParser.parse(bytes) {
-            let (cleaned, changed) = redact(value, secret: secret)
+        if let json {
+            let (cleaned, changed) = redact(json, secret: secret)
             return changed ? JSONWriter.string(cleaned) : text
         }
         if cannotHoldSecrets(formBody: bytes, secret: secret) { return text }

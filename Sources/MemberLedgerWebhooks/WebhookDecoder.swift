@@ -50,7 +50,8 @@ public struct WebhookDecoder: Sendable {
         // The content type is kept with the event too.
         try refuseHandshake(in: [request.header("Content-Type") ?? ""])
         let batch = operation == .batchSync
-        var reading = try readBody(request, batch: batch)
+        let json = try jsonBody(request)
+        var reading = try readBody(request, json: json, batch: batch)
         let queryForm = FormBody(pairs: query.pairs.filter { !$0.name.hasPrefix("aal_") })
         try refuseHandshake(in: queryForm)
         if reading == nil,
@@ -89,24 +90,21 @@ public struct WebhookDecoder: Sendable {
         try refuseHandshake(in: items.lazy.flatMap(\.command.texts))
         return WebhookDelivery(
             operation: operation, dialect: body.dialect, items: items,
-            request: rawRequest(request, dialect: body.dialect))
+            request: rawRequest(request, json: json, dialect: body.dialect))
     }
 
     /// Reads the body by its content type (sniffing when there is none); nil for an empty body.
-    private func readBody(_ request: IncomingRequest, batch: Bool) throws(WebhookError) -> BodyReading? {
+    /// `json` is the body parsed when it is read as JSON (`jsonBody`).
+    private func readBody(
+        _ request: IncomingRequest, json: JSONValue?, batch: Bool
+    ) throws(WebhookError) -> BodyReading? {
         let bytes = request.body
         guard bytes.contains(where: { !isSpace($0) }) else { return nil }
-        let type = (request.header("Content-Type") ?? "").lowercased()
-        if readsAsJSON(request) {
-            let value: JSONValue
-            do {
-                value = try JSONParser.parse(bytes)
-            } catch {
-                throw .malformedJSON(JSONErrorDescription(text: "\(error)"))
-            }
-            try refuseHandshake(in: value.texts)
-            return try JSONBody.read(value, batch: batch)
+        if let json {
+            try refuseHandshake(in: json.texts)
+            return try JSONBody.read(json, batch: batch)
         }
+        let type = (request.header("Content-Type") ?? "").lowercased()
         guard type.isEmpty || type.hasPrefix("application/x-www-form-urlencoded") || type.hasPrefix("text/plain") else {
             throw .unsupportedContentType(type)
         }
@@ -130,13 +128,19 @@ public struct WebhookDecoder: Sendable {
         try refuseHandshake(in: form.pairs.lazy.flatMap { [$0.name, $0.value] })
     }
 
-    /// Whether the body is read as JSON: its content type says so, or it has none (or `text/plain`) and
-    /// starts with `{`. Redaction reads the body the same way, so it redacts what the decoder read.
-    private func readsAsJSON(_ request: IncomingRequest) -> Bool {
+    /// The body parsed, when it is read as JSON: its content type says so, or it has none (or
+    /// `text/plain`) and starts with `{`. Parsed once, for reading and for redacting what was read.
+    private func jsonBody(_ request: IncomingRequest) throws(WebhookError) -> JSONValue? {
         let type = (request.header("Content-Type") ?? "").lowercased()
-        let looksLikeJSON = request.body.first(where: { !isSpace($0) }) == UInt8(ascii: "{")
-        return ByteSearch.contains(type.utf8, "json".utf8)
-            || ((type.isEmpty || type.hasPrefix("text/plain")) && looksLikeJSON)
+        guard let first = request.body.first(where: { !isSpace($0) }),
+            ByteSearch.contains(type.utf8, "json".utf8)
+                || ((type.isEmpty || type.hasPrefix("text/plain")) && first == UInt8(ascii: "{"))
+        else { return nil }
+        do {
+            return try JSONParser.parse(request.body)
+        } catch {
+            throw .malformedJSON(JSONErrorDescription(text: "\(error)"))
+        }
     }
 
     private func isSpace(_ byte: UInt8) -> Bool {
@@ -145,9 +149,9 @@ public struct WebhookDecoder: Sendable {
     }
 
     /// The request to keep with the event: handshake and password-like fields replaced by `REDACTED`.
-    private func rawRequest(_ request: IncomingRequest, dialect: CRMDialect) -> RawRequest {
+    private func rawRequest(_ request: IncomingRequest, json: JSONValue?, dialect: CRMDialect) -> RawRequest {
         let secret = String(decoding: handshake, as: UTF8.self)
-        var body = Redaction.body(request.body, asJSON: readsAsJSON(request), secret: secret)
+        var body = Redaction.body(request.body, json: json, secret: secret)
         var target = Self.redactedTarget(request.target, secret: secret)
         // Whatever form it came in, the handshake is never kept: a last sweep over the raw text too.
         if secret.utf8.count >= 8 {
@@ -180,37 +184,5 @@ public struct WebhookDecoder: Sendable {
 extension FormBody {
     init(pairs: [Pair]) {
         self.pairs = pairs
-    }
-}
-
-extension String {
-    /// Every occurrence of `target` replaced (standard library only): byte for byte, then, when either is
-    /// not ASCII, as canonically equivalent text too. Returns at once when there is nothing to replace,
-    /// which is every request's case for the handshake sweep.
-    func replacingOccurrences(of target: String, with replacement: String) -> String {
-        guard !target.isEmpty, Redaction.mentions(self, target) else { return self }
-        // Bytes first: a valid UTF-8 needle inside valid UTF-8 text always sits on scalar boundaries, so
-        // this catches even an occurrence that shares a grapheme with what follows it (a combining mark).
-        var result: [UInt8] = []
-        var rest = Array(utf8)[...]
-        let needle = Array(target.utf8)
-        while let offset = rest.withUnsafeBufferPointer({ haystack in
-            needle.withUnsafeBufferPointer { ByteSearch.firstOffset(of: $0, in: haystack) }
-        }) {
-            result += rest.prefix(offset)
-            result += replacement.utf8
-            rest = rest.dropFirst(offset + needle.count)
-        }
-        let replaced = String(decoding: result + rest, as: UTF8.self)
-        guard !(ByteSearch.isASCII(replaced.utf8) && ByteSearch.isASCII(target.utf8)) else { return replaced }
-        // Then as text, for spellings that are canonically equivalent but differ in bytes.
-        var text = ""
-        var remaining = replaced[...]
-        while let range = remaining.firstRange(of: target) {
-            text += remaining[..<range.lowerBound]
-            text += replacement
-            remaining = remaining[range.upperBound...]
-        }
-        return text + remaining
     }
 }

@@ -195,29 +195,32 @@ func genpassBurstBenchmark(folder: String) {
             burst.requestsPerSecond, burst.p50, burst.p99, burst.max, burst.non2xx, burst.socketErrors))
 }
 
-/// CPU seconds (user and system, all threads) the processes have used so far, from `/proc/PID/stat`.
+/// The fields of `/proc/PID/stat` after the command name (so the process state is the first), or nil.
+func procStatFields(_ pid: pid_t) -> [Substring]? {
+    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+        let close = stat.lastIndex(of: ")")
+    else { return nil }
+    return stat[stat.index(after: close)...].split(separator: " ")
+}
+
+/// CPU seconds (user and system, all threads) the processes have used so far.
 func cpuSeconds(of pids: [pid_t]) -> Double {
     let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
     return pids.reduce(0) { total, pid in
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-            let close = stat.lastIndex(of: ")")
+        // utime and stime are the 14th and 15th fields overall.
+        guard let fields = procStatFields(pid), fields.count > 12, let user = Double(fields[11]),
+            let system = Double(fields[12])
         else { return total }
-        // Fields after the command name: state is the 3rd field overall, utime the 14th, stime the 15th.
-        let fields = stat[stat.index(after: close)...].split(separator: " ")
-        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return total }
         return total + (user + system) / ticks
     }
 }
 
-/// nginx's worker processes: the children of its master.
+/// nginx's worker processes: the children of its master (the parent pid is the 4th field overall).
 func nginxWorkers(master: pid_t) -> [pid_t] {
     let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
     return entries.compactMap { pid_t($0) }.filter { pid in
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-            let close = stat.lastIndex(of: ")")
-        else { return false }
-        let fields = stat[stat.index(after: close)...].split(separator: " ")
-        return fields.count > 1 && pid_t(fields[1]) == master
+        guard let fields = procStatFields(pid), fields.count > 1 else { return false }
+        return pid_t(fields[1]) == master
     }
 }
 

@@ -73,10 +73,7 @@ private func peerReadBack(folder: String, events: Int, ours: Double) {
         shell("sqlite3 \(database) 'PRAGMA journal_mode=WAL; CREATE TABLE events(seq INTEGER PRIMARY KEY, body TEXT);'")
         shell("sqlite3 \(database) '.mode ascii' '.import \(rowsFile) events'")
         let read = shell("sqlite3 \(database) 'SELECT body FROM events ORDER BY seq' > /dev/null")
-        let rate = Double(events) / read.seconds
-        report(
-            "peer: SQLite (WAL) reading the same rows in order", rate, "rows/s", versus: "ours / SQLite",
-            ratio: ours / rate)
+        reportPeer("SQLite (WAL) reading the same rows in order", rows: events, seconds: read.seconds, ours: ours)
     } else {
         skipped("peer: SQLite", needs: "sqlite3")
     }
@@ -86,13 +83,17 @@ private func peerReadBack(folder: String, events: Int, ours: Double) {
         let read = shell(
             "psql \(postgres.connection) -X -q -c 'COPY (SELECT body FROM events ORDER BY seq) TO STDOUT' postgres > /dev/null"
         )
-        let rate = Double(events) / read.seconds
-        report(
-            "peer: PostgreSQL COPY ... TO STDOUT of the same rows", rate, "rows/s", versus: "ours / PostgreSQL",
-            ratio: ours / rate)
+        reportPeer("PostgreSQL COPY ... TO STDOUT of the same rows", rows: events, seconds: read.seconds, ours: ours)
     } else {
         skipped("peer: PostgreSQL", needs: "postgresql (initdb, pg_ctl)")
     }
+}
+
+/// One peer's read-back rate beside ours.
+private func reportPeer(_ name: String, rows: Int, seconds: Double, ours: Double) {
+    let rate = Double(rows) / seconds
+    let peer = name.prefix { $0 != " " }
+    report("peer: \(name)", rate, "rows/s", versus: "ours / \(peer)", ratio: ours / rate)
 }
 
 /// Snapshot at `events - 10 000`, then time replay from it against full replay.

@@ -45,7 +45,7 @@ struct RedactionTests {
             let text = (0..<count).map { _ in alphabet.randomElement(using: &generator)! }.joined()
             let bytes = Array(text.utf8)
             let expected = Redaction.formPairByPair(String(decoding: bytes, as: UTF8.self), secret: secret)
-            let kept = Redaction.body(bytes, asJSON: false, secret: secret)
+            let kept = Redaction.body(bytes, json: nil, secret: secret)
             #expect(kept == expected, "body \(text.debugDescription)")
             if kept != text { redactedSome += 1 }
         }

@@ -143,29 +143,31 @@ struct Transaction {
 
     /// Adds the tags the member lacks, in list order, once each.
     mutating func applyTags(_ tags: [String], to contactID: String, origin: EffectOrigin = .rule) {
-        let missing = state.members.read(contactID) { member in
-            var chosen = TagSet()
-            return tags.filter { !member.tags.contains($0) && chosen.insert($0) }
-        }
-        guard let missing, !missing.isEmpty else { return }
-        // One logged change for all of them: the member is copied into the undo log once.
-        modifyMember(contactID) { member in
-            for tag in missing { _ = member.tags.insert(tag) }
-        }
-        for tag in missing { record(.tagApplied(contactID: contactID, tag: tag, origin: origin)) }
+        changeTags(tags, of: contactID, adding: true, origin: origin)
     }
 
     /// Removes the tags the member has, in list order.
     mutating func removeTags(_ tags: [String], from contactID: String, origin: EffectOrigin = .rule) {
-        let present = state.members.read(contactID) { member in
+        changeTags(tags, of: contactID, adding: false, origin: origin)
+    }
+
+    /// Adds (or removes) the listed tags the member lacks (or has), in list order, once each: one logged
+    /// change for all of them, so the member is copied into the undo log once.
+    private mutating func changeTags(_ tags: [String], of contactID: String, adding: Bool, origin: EffectOrigin) {
+        let changing = state.members.read(contactID) { member in
             var chosen = TagSet()
-            return tags.filter { member.tags.contains($0) && chosen.insert($0) }
+            return tags.filter { member.tags.contains($0) != adding && chosen.insert($0) }
         }
-        guard let present, !present.isEmpty else { return }
+        guard let changing, !changing.isEmpty else { return }
         modifyMember(contactID) { member in
-            for tag in present { _ = member.tags.remove(tag) }
+            for tag in changing { _ = adding ? member.tags.insert(tag) : member.tags.remove(tag) }
         }
-        for tag in present { record(.tagRemoved(contactID: contactID, tag: tag, origin: origin)) }
+        for tag in changing {
+            record(
+                adding
+                    ? .tagApplied(contactID: contactID, tag: tag, origin: origin)
+                    : .tagRemoved(contactID: contactID, tag: tag, origin: origin))
+        }
     }
 
     /// Sets a field when its value differs.
