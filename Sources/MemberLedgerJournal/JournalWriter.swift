@@ -201,7 +201,7 @@ public final class JournalWriter: Sendable {
             var attempts = 0
             while try !lock.tryLockExclusive() {
                 let text = String(decoding: (try? lock.read(count: 32, at: 0)) ?? [], as: UTF8.self)
-                let holder = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines))
+                let holder = Int32(text.trimmingWhitespace)
                 attempts += 1
                 guard holder == getpid(), attempts < 2000 else {
                     lock.close()

@@ -57,7 +57,7 @@ public struct CanonicalDecoder {
         let text = try take(length, "string bytes").withUnsafeBufferPointer { bytes in
             // ASCII (nearly every id, email, tag and field) is valid UTF-8 as it stands; only other text
             // goes through the validating initializer, which costs a generic-metadata lookup per call.
-            bytes.allSatisfy { $0 < 0x80 }
+            ByteSearch.isASCII(bytes)
                 ? String(decoding: bytes, as: UTF8.self) : String(validating: bytes, as: UTF8.self)
         }
         guard let text else { throw Failure(offset: start, expected: "UTF-8 text") }

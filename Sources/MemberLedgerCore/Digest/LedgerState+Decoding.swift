@@ -18,7 +18,7 @@ extension LedgerState {
         } catch {
             throw CanonicalDecoder.Failure(offset: catalogStart, expected: "the catalog's JSON (\(error))")
         }
-        // Members straight into a dictionary sized once: a million of them make rehashing and an
+        // Members straight into the table, sized once: a million of them make rehashing and an
         // intermediate array the larger part of loading a snapshot.
         let memberCount = try decoder.count()
         members.reserveCapacity(memberCount)
