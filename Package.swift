@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "MemberLedgerJournal", targets: ["MemberLedgerJournal"]),
         .library(name: "MemberLedgerHTTP", targets: ["MemberLedgerHTTP"]),
         .library(name: "MemberLedgerWebhooks", targets: ["MemberLedgerWebhooks"]),
+        .library(name: "MemberLedgerCRM", targets: ["MemberLedgerCRM"]),
         .library(name: "MemberLedgerServer", targets: ["MemberLedgerServer"]),
         .library(name: "MemberLedgerTesting", targets: ["MemberLedgerTesting"]),
         .executable(name: "memberledger", targets: ["memberledger"]),
@@ -20,11 +21,14 @@ let package = Package(
         .target(name: "MemberLedgerJournal", dependencies: ["MemberLedgerCore"]),
         .target(name: "MemberLedgerHTTP"),
         .target(name: "MemberLedgerWebhooks", dependencies: ["MemberLedgerCore"]),
+        .target(name: "MemberLedgerCRM", dependencies: ["MemberLedgerCore"]),
         .target(
             name: "MemberLedgerServer",
-            dependencies: ["MemberLedgerCore", "MemberLedgerJournal", "MemberLedgerHTTP", "MemberLedgerWebhooks"]
+            dependencies: [
+                "MemberLedgerCore", "MemberLedgerJournal", "MemberLedgerHTTP", "MemberLedgerWebhooks", "MemberLedgerCRM",
+            ]
         ),
-        .target(name: "MemberLedgerTesting", dependencies: ["MemberLedgerCore"]),
+        .target(name: "MemberLedgerTesting", dependencies: ["MemberLedgerCore", "MemberLedgerHTTP"]),
         .target(
             name: "MemberLedgerCampaigns",
             dependencies: [
@@ -36,6 +40,7 @@ let package = Package(
             name: "memberledger",
             dependencies: [
                 "MemberLedgerCore", "MemberLedgerJournal", "MemberLedgerHTTP", "MemberLedgerServer", "MemberLedgerWebhooks",
+                "MemberLedgerCRM",
             ]
         ),
         .executableTarget(
@@ -43,7 +48,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "memberledger-bench",
-            dependencies: ["MemberLedgerCore", "MemberLedgerJournal", "MemberLedgerHTTP", "MemberLedgerServer"]
+            dependencies: [
+                "MemberLedgerCore", "MemberLedgerJournal", "MemberLedgerHTTP", "MemberLedgerServer", "MemberLedgerCRM",
+                "MemberLedgerTesting",
+            ]
         ),
         .testTarget(
             name: "MemberLedgerCoreTests",
@@ -56,6 +64,9 @@ let package = Package(
             ]
         ),
         .testTarget(name: "MemberLedgerHTTPTests", dependencies: ["MemberLedgerHTTP", "MemberLedgerTesting"]),
+        .testTarget(
+            name: "MemberLedgerCRMTests", dependencies: ["MemberLedgerCRM", "MemberLedgerCore", "MemberLedgerTesting"]
+        ),
         .testTarget(name: "MemberLedgerWebhooksTests", dependencies: ["MemberLedgerWebhooks", "MemberLedgerTesting"]),
         .testTarget(
             name: "MemberLedgerServerTests",

@@ -5,7 +5,8 @@ extension LedgerState {
     public static let canonicalMagic = Array("memberledger-state/1\n".utf8)
 
     /// The state in canonical bytes: magic, position, catalog (as its canonical JSON), then members, teams,
-    /// subscriptions, coupons and recent fingerprints, each in canonical order. Derived tables are left out.
+    /// subscriptions, coupons and recent fingerprints, each in canonical order, then the CRM link and outbox
+    /// once a CRM was ever linked. Derived tables are left out.
     public var canonicalBytes: [UInt8] {
         var encoder = CanonicalEncoder()
         encoder.append(bytes: Self.canonicalMagic)
@@ -59,6 +60,7 @@ extension LedgerState {
                 encoder.append(entry.sighting.recordedAt)
             }
         }
+        if !crm.isPristine { crm.encode(into: &encoder) }
         return encoder.bytes
     }
 

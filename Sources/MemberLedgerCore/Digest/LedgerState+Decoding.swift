@@ -82,6 +82,7 @@ extension LedgerState {
         }) {
             recentKeys.record(fingerprint, seq: seq, at: at)
         }
+        if !decoder.isAtEnd { crm = try CRMState(decoder: &decoder) }
         guard decoder.isAtEnd else { throw CanonicalDecoder.Failure(offset: decoder.offset, expected: "the end") }
         try checkInvariants()
         rebuildDerivedTables()

@@ -49,6 +49,22 @@ public enum EventPayload: Sendable, Hashable {
     case catalogUpdated(Catalog)
     /// A member was imported in bulk.
     case memberImported(MemberImported)
+    /// The ledger was linked to a CRM account (recorded by `serve` when `crm.json` names a new one).
+    case crmConnected(CRMLink)
+    /// The CRM link was removed (`crm disconnect`); undelivered items are dropped.
+    case crmDisconnected(CRMKind)
+    /// A connector worker read a contact from the CRM.
+    case contactPulled(ContactPulled)
+    /// An outbox item reached the CRM.
+    case crmDelivered(DeliveryAttempt)
+    /// An attempt to deliver an outbox item failed.
+    case crmDeliveryFailed(DeliveryAttempt)
+    /// An admin asked for outbox items to be tried again.
+    case outboxRetryRequested(OutboxRetry)
+    /// A spooled password was destroyed undelivered after 7 days; the item leaves the outbox.
+    case passwordUndelivered(item: Int64)
+    /// An admin issued a new password for a member.
+    case passwordReset(PasswordReset)
 
     /// The event's type name in the journal and the log, e.g. `order.completed`.
     public var typeName: String {
@@ -61,6 +77,14 @@ public enum EventPayload: Sendable, Hashable {
         case .couponRedeemed: "coupon.redeemed"
         case .catalogUpdated: "catalog.updated"
         case .memberImported: "member.imported"
+        case .crmConnected: "crm.connected"
+        case .crmDisconnected: "crm.disconnected"
+        case .contactPulled: "crm.contactPulled"
+        case .crmDelivered: "crm.delivered"
+        case .crmDeliveryFailed: "crm.deliveryFailed"
+        case .outboxRetryRequested: "crm.retryRequested"
+        case .passwordUndelivered: "crm.passwordUndelivered"
+        case .passwordReset: "password.reset"
         }
     }
 
@@ -74,6 +98,11 @@ public enum EventPayload: Sendable, Hashable {
         case .couponRedeemed(let redeemed): [redeemed.contactID]
         case .catalogUpdated: []
         case .memberImported(let imported): [imported.contact.contactID]
+        case .contactPulled(let pulled): [pulled.contact.contactID]
+        case .passwordReset(let reset): [reset.contactID]
+        case .crmConnected, .crmDisconnected, .crmDelivered, .crmDeliveryFailed, .outboxRetryRequested,
+            .passwordUndelivered:
+            []
         }
     }
 }

@@ -77,7 +77,8 @@ extension EventPayload {
                     contact: try ContactData(json: try reader.value("contact"), path: reader.path(of: "contact")),
                     passwordHash: try reader.optionalString("passwordHash")))
         default:
-            return nil
+            guard let payload = try Self.crm(type: type, reader: &reader) else { return nil }
+            self = payload
         }
         try reader.finish()
     }
@@ -134,6 +135,9 @@ extension EventPayload {
             var fields: [(key: String, value: JSONValue)] = [("contact", imported.contact.json)]
             if let hash = imported.passwordHash { fields.append(("passwordHash", .string(hash))) }
             return .object(fields)
+        case .crmConnected, .crmDisconnected, .contactPulled, .crmDelivered, .crmDeliveryFailed,
+            .outboxRetryRequested, .passwordUndelivered, .passwordReset:
+            return crmData
         }
     }
 }

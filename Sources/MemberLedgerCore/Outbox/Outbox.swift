@@ -1,17 +1,6 @@
-/// The CRM write-back outbox: a projection of outcomes to the writes the CRM must receive, in the order
-/// they took effect (time transitions before the event that advanced time past them).
-public struct Outbox: Sendable, Equatable {
-    /// Writes not yet delivered, oldest first.
-    public private(set) var pending: [CRMWrite] = []
-
-    /// An empty outbox.
-    public init() {}
-
-    /// Adds the writes an applied event caused.
-    public mutating func add(_ outcome: Outcome, of event: Event) {
-        pending += Self.writes(for: outcome, of: event)
-    }
-
+/// The CRM write-back projection: which of an outcome's changes the CRM must be told, in the order they
+/// took effect (time transitions before the event that advanced time past them).
+public enum Outbox {
     /// The writes an event's outcome calls for: rule-made tag and field changes, and password notices.
     public static func writes(for outcome: Outcome, of event: Event) -> [CRMWrite] {
         let timed = outcome.transitions + outcome.effects.map { TimedEffect(effectiveAt: event.recordedAt, effect: $0) }

@@ -39,6 +39,18 @@ public enum Effect: Sendable, Hashable, CustomStringConvertible {
     case couponExpired(code: String, contactID: String)
     /// The catalog was replaced.
     case catalogChanged
+    /// The ledger was linked to a CRM account: rule-made changes are queued for it from here on.
+    case crmLinked(kind: CRMKind)
+    /// The ledger's CRM link was removed; `dropped` undelivered outbox items went with it.
+    case crmUnlinked(kind: CRMKind, dropped: Int)
+    /// An outbox item reached the CRM.
+    case crmDelivered(contactID: String, item: Int64, action: String)
+    /// An attempt to deliver an outbox item failed; `retryAt` nil means given up (a dead letter).
+    case crmDeliveryFailed(contactID: String, item: Int64, status: Int?, error: String, retryAt: Timestamp?)
+    /// An admin asked for an outbox item to be tried again now.
+    case crmRetryScheduled(contactID: String, item: Int64)
+    /// A spooled password was destroyed undelivered (7 days old); only a password reset gives one now.
+    case passwordUndelivered(contactID: String, item: Int64)
 
     /// The contact the effect concerns, if one.
     public var contactID: String? {
@@ -46,7 +58,8 @@ public enum Effect: Sendable, Hashable, CustomStringConvertible {
         case .memberCreated(let id), .profileChanged(let id, _, _), .tagApplied(let id, _, _),
             .tagRemoved(let id, _, _), .fieldSet(let id, _, _, _), .passwordSet(let id),
             .teamMemberJoined(_, let id), .teamMemberLeft(_, let id), .couponIssued(_, let id, _, _),
-            .couponRedeemed(_, let id), .couponExpired(_, let id):
+            .couponRedeemed(_, let id), .couponExpired(_, let id), .crmDelivered(let id, _, _),
+            .crmDeliveryFailed(let id, _, _, _, _), .crmRetryScheduled(let id, _), .passwordUndelivered(let id, _):
             id
         case .teamCreated(let team, _), .seatsChanged(let team, _, _), .teamDeleted(let team):
             team.leaderContactID
@@ -54,7 +67,7 @@ public enum Effect: Sendable, Hashable, CustomStringConvertible {
             .balanceChanged(let key, _, _),
             .chargeRequested(let key, _, _):
             key.contactID
-        case .catalogChanged:
+        case .catalogChanged, .crmLinked, .crmUnlinked:
             nil
         }
     }
@@ -84,6 +97,15 @@ public enum Effect: Sendable, Hashable, CustomStringConvertible {
         case .couponRedeemed(let code, let id): "coupon redeemed \(code) by \(id)"
         case .couponExpired(let code, let id): "coupon expired \(code) of \(id)"
         case .catalogChanged: "catalog changed"
+        case .crmLinked(let kind): "linked to \(kind.displayName)"
+        case .crmUnlinked(let kind, let dropped):
+            "unlinked from \(kind.displayName), \(dropped) undelivered items dropped"
+        case .crmDelivered(let id, let item, let action): "delivered to CRM \(id) item \(item): \(action)"
+        case .crmDeliveryFailed(let id, let item, let status, let error, let retryAt):
+            "CRM delivery failed \(id) item \(item)\(status.map { " (HTTP \($0))" } ?? ""): \(error); "
+                + (retryAt.map { "retry at \($0)" } ?? "dead letter")
+        case .crmRetryScheduled(let id, let item): "CRM retry requested \(id) item \(item)"
+        case .passwordUndelivered(let id, let item): "password undelivered \(id) item \(item): destroyed after 7 days"
         }
     }
 }

@@ -66,6 +66,23 @@ extension Effect {
             fields = [("type", "couponExpired"), ("code", .string(code)), ("contactId", .string(id))]
         case .catalogChanged:
             fields = [("type", "catalogChanged")]
+        case .crmLinked(let kind):
+            fields = [("type", "crmLinked"), ("crm", .string(kind.rawValue))]
+        case .crmUnlinked(let kind, let dropped):
+            fields = [("type", "crmUnlinked"), ("crm", .string(kind.rawValue)), ("dropped", .int(dropped))]
+        case .crmDelivered(let id, let item, let action):
+            fields = [
+                ("type", "crmDelivered"), ("contactId", .string(id)), ("item", .int(item)), ("action", .string(action)),
+            ]
+        case .crmDeliveryFailed(let id, let item, let status, let error, let retryAt):
+            fields = [("type", "crmDeliveryFailed"), ("contactId", .string(id)), ("item", .int(item))]
+            if let status { fields.append(("status", .int(Int64(status)))) }
+            fields.append(("error", .string(error)))
+            fields.append(("retryAt", retryAt.map { .string($0.rfc3339) } ?? .null))
+        case .crmRetryScheduled(let id, let item):
+            fields = [("type", "crmRetryScheduled"), ("contactId", .string(id)), ("item", .int(item))]
+        case .passwordUndelivered(let id, let item):
+            fields = [("type", "passwordUndelivered"), ("contactId", .string(id)), ("item", .int(item))]
         }
         return .object(fields)
     }
@@ -113,6 +130,8 @@ extension Outcome {
                 ))
         }
         if !warnings.isEmpty { fields.append(("warnings", .strings(warnings))) }
+        if queued.contains(where: { $0.action == .pull }) { fields.append(("pull", "queued")) }
+        if !queued.isEmpty { fields.append(("queued", .array(queued.map { .int($0.id) }))) }
         return .object(fields)
     }
 }

@@ -29,6 +29,8 @@ public struct Outcome: Sendable, Equatable {
     public var contactResults: [ContactResult]
     /// Advice that does not change the status (e.g. a deprecated command).
     public var warnings: [String]
+    /// Outbox items the event queued for the linked CRM (writes, pulls), in queue order.
+    public var queued: [OutboxItem] = []
 
     /// Creates an outcome.
     public init(

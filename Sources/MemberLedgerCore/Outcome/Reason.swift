@@ -65,6 +65,8 @@ public enum Reason: Error, Sendable, Equatable, CustomStringConvertible {
     case couponExpired(code: String, at: Timestamp)
     /// A catalog that breaks the catalog's rules.
     case invalidCatalog(CatalogError)
+    /// No outbox item (pending or dead) has this id.
+    case unknownOutboxItem(id: Int64)
 
     // MARK: Unchanged: the request is valid and already satisfied.
 
@@ -84,6 +86,12 @@ public enum Reason: Error, Sendable, Equatable, CustomStringConvertible {
     case nothingToRenew(subscription: SubscriptionKey, status: SubscriptionStatus)
     /// The request asks for what the state already is.
     case nothingToChange
+    /// A delivery report or pull for an item no longer in the outbox (already delivered, or dropped).
+    case outboxItemNotQueued(id: Int64)
+    /// The ledger is already linked to exactly this CRM account.
+    case crmAlreadyLinked(kind: CRMKind)
+    /// The ledger is linked to no CRM.
+    case noCRMLinked
 
     public var description: String {
         switch self {
@@ -149,6 +157,8 @@ public enum Reason: Error, Sendable, Equatable, CustomStringConvertible {
             "coupon \(code) expired at \(at)"
         case .invalidCatalog(let error):
             "\(error)"
+        case .unknownOutboxItem(let id):
+            "no outbox item \(id); `memberledger outbox` lists them"
         case .noContactData(let id):
             "no contact data came with the request for contact \(id) (only the id); nothing to sync"
         case .alreadyLeadsTeam(let team):
@@ -165,6 +175,12 @@ public enum Reason: Error, Sendable, Equatable, CustomStringConvertible {
             "subscription \(key) is \(status.rawValue) with no balance; the payment renews nothing"
         case .nothingToChange:
             "the state already is what the request asks for"
+        case .outboxItemNotQueued(let id):
+            "outbox item \(id) is no longer queued (delivered or dropped before this report)"
+        case .crmAlreadyLinked(let kind):
+            "already linked to this \(kind.displayName) account"
+        case .noCRMLinked:
+            "no CRM is linked"
         }
     }
 }

@@ -19,7 +19,9 @@ extension LedgerState {
             let first = window(for: fingerprint).sighting(
                 of: fingerprint, at: event.recordedAt, windowSeconds: catalog.dedupWindow(for: fingerprint))
         {
-            return Outcome(status: .duplicate, transitions: transitions, duplicateOf: first.seq)
+            var outcome = Outcome(status: .duplicate, transitions: transitions, duplicateOf: first.seq)
+            outcome.queued = queueForCRM(outcome, of: event)
+            return outcome
         }
         var outcome = withTransaction(now: event.recordedAt, generated: event.generated) { transaction in
             transaction.run(event.payload)
@@ -32,6 +34,7 @@ extension LedgerState {
                 recentFingerprints.record(fingerprint, seq: event.seq, at: event.recordedAt)
             }
         }
+        outcome.queued = queueForCRM(outcome, of: event)
         return outcome
     }
 
@@ -94,6 +97,22 @@ extension Transaction {
                 try replaceCatalog(with: catalog)
             case .memberImported(let imported):
                 importMember(imported)
+            case .crmConnected(let link):
+                self.link(link)
+            case .crmDisconnected:
+                unlink()
+            case .contactPulled(let pulled):
+                applyPull(pulled)
+            case .crmDelivered(let attempt):
+                confirmDelivery(attempt)
+            case .crmDeliveryFailed(let attempt):
+                recordFailedDelivery(attempt)
+            case .outboxRetryRequested(let request):
+                try retry(request)
+            case .passwordUndelivered(let item):
+                dropUndeliveredPassword(item: item)
+            case .passwordReset(let reset):
+                try resetPassword(reset)
             }
         } catch {
             rollback(to: start)

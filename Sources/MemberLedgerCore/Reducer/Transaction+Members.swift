@@ -63,8 +63,9 @@ extension Transaction {
     }
 
     /// Brings the member in line with what the CRM sent: profile values and fields carried replace the old
-    /// ones; a carried tag list becomes exactly the member's tags.
-    private mutating func merge(_ contact: ContactData) {
+    /// ones; a carried tag list becomes exactly the member's tags. What the site decided and the linked
+    /// CRM has not confirmed yet (queued tag and field writes) stands: the CRM cannot have known it.
+    mutating func merge(_ contact: ContactData) {
         let id = contact.contactID
         let profile: [(ProfileField, String?, WritableKeyPath<Member, String?>)] = [
             (.email, contact.email, \.email), (.firstName, contact.firstName, \.firstName),
@@ -77,14 +78,21 @@ extension Transaction {
             modifyMember(id) { $0[keyPath: path] = value }
             record(.profileChanged(contactID: id, field: field, value: value))
         }
-        if let wanted = contact.tags {
+        let unconfirmed = state.crm.items.isEmpty ? UnconfirmedWrites() : state.crm.unconfirmed(of: id)
+        if var wanted = contact.tags {
+            if !unconfirmed.isEmpty {
+                wanted =
+                    wanted.filter { !unconfirmed.removed.contains($0) }
+                    + unconfirmed.applied.sorted(by: utf8Ascending).filter { !wanted.contains($0) }
+            }
             // Compared by bytes, as the tag set itself compares them: "é" and "e\u{301}" are two tags.
             let wantedSet = TagSet(wanted)
             let unwanted = state.members.read(id) { $0.sortedTags.filter { !wantedSet.contains($0) } } ?? []
             removeTags(unwanted, from: id, origin: .crm)
             applyTags(wanted, to: id, origin: .crm)
         }
-        for (field, value) in contact.fields.sorted(by: { utf8Ascending($0.key, $1.key) }) {
+        for (field, value) in contact.fields.sorted(by: { utf8Ascending($0.key, $1.key) })
+        where !unconfirmed.fields.contains(field) {
             setField(field, to: value, of: id, origin: .crm)
         }
     }

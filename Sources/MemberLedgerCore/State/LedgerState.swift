@@ -26,6 +26,8 @@ public struct LedgerState: Sendable {
     public internal(set) var lastRecordedAt = Timestamp(microseconds: 0)
     /// The instant the state has been advanced to (an event's recorded time, or a later "as of").
     public internal(set) var clock = Timestamp(microseconds: 0)
+    /// The linked CRM and the outbox of what it must still be told or asked.
+    public internal(set) var crm = CRMState()
 
     /// The team each contact is on, per program, as leader or member.
     var teamOfContact: [TeamSeat: TeamKey] = [:]
@@ -84,6 +86,7 @@ public struct LedgerState: Sendable {
         for coupon in coupons.values where coupon.status == .issued {
             schedule.add(.init(at: coupon.expiresAt, kind: .couponExpiry(code: coupon.code)))
         }
+        crm.rebuildQueues()
     }
 }
 
@@ -94,7 +97,7 @@ extension LedgerState: Equatable {
             && lhs.coupons == rhs.coupons && lhs.catalog == rhs.catalog
             && lhs.recentFingerprints == rhs.recentFingerprints && lhs.recentKeys == rhs.recentKeys
             && lhs.lastSeq == rhs.lastSeq
-            && lhs.lastRecordedAt == rhs.lastRecordedAt && lhs.clock == rhs.clock
+            && lhs.lastRecordedAt == rhs.lastRecordedAt && lhs.clock == rhs.clock && lhs.crm == rhs.crm
     }
 }
 
