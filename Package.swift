@@ -21,7 +21,7 @@ let package = Package(
         .target(name: "MemberLedgerJournal", dependencies: ["MemberLedgerCore"]),
         .target(name: "MemberLedgerHTTP"),
         .target(name: "MemberLedgerWebhooks", dependencies: ["MemberLedgerCore"]),
-        .target(name: "MemberLedgerCRM", dependencies: ["MemberLedgerCore"]),
+        .target(name: "MemberLedgerCRM", dependencies: ["MemberLedgerCore", "MemberLedgerJournal"]),
         .target(
             name: "MemberLedgerServer",
             dependencies: [

@@ -175,6 +175,40 @@ public enum FileSystem {
         return names.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
     }
 
+    /// Writes a small file so that after a crash it holds either its old or its new bytes, never a mix:
+    /// a temp file beside it, fsync, rename over, fsync of the folder. New files get `permissions`.
+    public static func writeDurably(_ bytes: [UInt8], to path: String, permissions: mode_t = 0o600)
+        throws(SystemError)
+    {
+        let temporary = "\(path).tmp-\(getpid())"
+        let file = try FileDescriptor.open(temporary, O_WRONLY | O_CREAT | O_TRUNC, permissions: permissions)
+        do {
+            try file.writeAll(bytes)
+            try file.sync()
+            file.close()
+        } catch {
+            file.close()
+            try? remove(temporary)
+            throw error
+        }
+        try rename(temporary, to: path)
+        try syncFolder(of: path)
+    }
+
+    /// Removes a file and makes the removal durable (fsync of its folder); a missing file is not an error.
+    public static func removeDurably(_ path: String) throws(SystemError) {
+        try remove(path)
+        try syncFolder(of: path)
+    }
+
+    /// Fsyncs the folder holding `path`, so that a create, rename or unlink in it survives a crash.
+    public static func syncFolder(of path: String) throws(SystemError) {
+        let folder = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "."
+        let directory = try FileDescriptor.openDirectory(folder.isEmpty ? "/" : folder)
+        defer { directory.close() }
+        try directory.syncDirectory()
+    }
+
     /// Reads a whole small file.
     public static func readFile(_ path: String) throws(SystemError) -> [UInt8] {
         let file = try FileDescriptor.open(path, O_RDONLY)

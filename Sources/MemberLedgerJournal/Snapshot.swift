@@ -126,21 +126,7 @@ public struct SnapshotStore: Sendable {
             stateBytes: bytes)
         try FileSystem.makeDirectory(folder.snapshots)
         let path = "\(folder.snapshots)/\(Snapshot.fileName(seq: position.head.seq))"
-        let temporary = "\(path).tmp-\(getpid())"
-        let file = try FileDescriptor.open(temporary, O_WRONLY | O_CREAT | O_TRUNC)
-        do {
-            try file.writeAll(snapshot.fileBytes)
-            try file.sync()
-            file.close()
-        } catch {
-            file.close()
-            try? FileSystem.remove(temporary)
-            throw error
-        }
-        try FileSystem.rename(temporary, to: path)
-        let directory = try FileDescriptor.openDirectory(folder.snapshots)
-        defer { directory.close() }
-        try directory.syncDirectory()
+        try FileSystem.writeDurably(snapshot.fileBytes, to: path)
         return path
     }
 

@@ -17,7 +17,7 @@ final class Metrics: Sendable {
     /// server's own paths, and `http` for requests the HTTP layer refused itself.
     private static let endpoints =
         (WebhookOperation.allCases.map(\.rawValue)
-        + ["aal_unknown", "-", "healthz", "metrics", "events", "http", "other"]
+        + ["aal_unknown", "-", "healthz", "metrics", "events", "admin", "http", "other"]
         + SiteEventRequest.types).sorted(by: utf8Ascending)
     /// Every status the server or its HTTP layer answers.
     private static let statuses = [200, 400, 401, 404, 405, 408, 413, 417, 422, 431, 500, 501, 503, 505]
@@ -64,7 +64,8 @@ final class Metrics: Sendable {
 
     /// The exposition text, in a stable order (sorted labels).
     func render(
-        records: Int64, syncs: Int64, largestBatch: Int64, syncSeconds: Double, maxSyncSeconds: Double, head: Int64
+        records: Int64, syncs: Int64, largestBatch: Int64, syncSeconds: Double, maxSyncSeconds: Double, head: Int64,
+        extra: [String] = []
     ) -> String {
         var lines = [
             "# HELP memberledger_requests_total Requests answered, by command or endpoint and HTTP status.",
@@ -100,6 +101,7 @@ final class Metrics: Sendable {
             "# TYPE memberledger_journal_head_seq gauge",
             "memberledger_journal_head_seq \(head)",
         ]
+        lines += extra
         return lines.joined(separator: "\n") + "\n"
     }
 }

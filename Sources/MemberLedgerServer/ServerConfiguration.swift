@@ -1,3 +1,4 @@
+import MemberLedgerCRM
 import MemberLedgerCore
 import MemberLedgerHTTP
 import MemberLedgerJournal
@@ -31,6 +32,8 @@ public struct ServerConfiguration: Sendable {
     public var snapshotEvery: Int
     /// How often the server checks whether a snapshot is due, in seconds.
     public var snapshotCheckSeconds: Double
+    /// The CRM to pull from and write back to; nil: none (a link recorded earlier is then removed).
+    public var crm: CRMSetup?
 
     /// Creates a configuration.
     public init(
@@ -39,7 +42,7 @@ public struct ServerConfiguration: Sendable {
         maxPendingAppends: Int = 128, durabilityTimeout: Double = 0.8,
         accessLog: @escaping @Sendable (String) -> Void = { _ in },
         clock: @escaping @Sendable () -> Timestamp = SystemClock.now, storage: any JournalStorage = SystemStorage(),
-        snapshotEvery: Int = 100_000, snapshotCheckSeconds: Double = 30
+        snapshotEvery: Int = 100_000, snapshotCheckSeconds: Double = 30, crm: CRMSetup? = nil
     ) {
         self.folder = folder
         self.http = http
@@ -53,5 +56,29 @@ public struct ServerConfiguration: Sendable {
         self.storage = storage
         self.snapshotEvery = snapshotEvery
         self.snapshotCheckSeconds = snapshotCheckSeconds
+        self.crm = crm
+    }
+}
+
+/// A CRM connection as the server uses it: the saved settings, a client for them, and how the outbox
+/// worker retries.
+public struct CRMSetup: Sendable {
+    /// The saved connection (never the key).
+    public var connection: CRMConnection
+    /// The client that speaks to it.
+    public var client: any CRMClient
+    /// When failed deliveries are tried again.
+    public var retryPolicy: RetryPolicy
+    /// Deliveries attempted at once (each for a different contact).
+    public var concurrency: Int
+
+    /// Creates a setup.
+    public init(
+        connection: CRMConnection, client: any CRMClient, retryPolicy: RetryPolicy = .standard, concurrency: Int = 4
+    ) {
+        self.connection = connection
+        self.client = client
+        self.retryPolicy = retryPolicy
+        self.concurrency = concurrency
     }
 }

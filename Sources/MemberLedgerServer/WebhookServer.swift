@@ -1,4 +1,5 @@
 import Foundation
+import MemberLedgerCRM
 import MemberLedgerCore
 import MemberLedgerHTTP
 import MemberLedgerJournal
@@ -26,6 +27,8 @@ public final class WebhookServer: Sendable {
     private let periodicSnapshots: Mutex<PeriodicSnapshots?> = Mutex(nil)
     /// Where the newest snapshot stood at start (0 for none).
     private let snapshotSeqAtStart: Int64
+    /// The CRM link, the password spool and the outbox worker.
+    private let connector: Connector
 
     /// Opens the data folder (taking the writer's lock and recovering the journal), rebuilds the live
     /// state from the newest snapshot and the journal, and records the catalog if it changed.
@@ -45,7 +48,11 @@ public final class WebhookServer: Sendable {
             let (event, outcome) = try ledger.record(EventDraft(.catalogUpdated(catalog)))
             configuration.accessLog("catalog recorded at seq \(event.seq): \(outcome.status.rawValue)")
         }
+        connector = try Connector(configuration: configuration, ledger: ledger)
     }
+
+    /// The CRM the server pulls from and writes back to, in words; nil without a connection.
+    public var crmDescription: String? { connector.description }
 
     /// Starts listening; returns once the port is open.
     public func start() throws {
@@ -60,6 +67,10 @@ public final class WebhookServer: Sendable {
             })
         try server.start()
         http.withLock { $0 = server }
+        connector.start { [self] payload in
+            if case .success = append(EventDraft(payload)) { return true }
+            return false
+        }
         guard configuration.snapshotEvery > 0 else { return }
         let snapshots = PeriodicSnapshots(
             every: configuration.snapshotEvery, checkSeconds: configuration.snapshotCheckSeconds,
@@ -87,6 +98,7 @@ public final class WebhookServer: Sendable {
         let server = http.withLock { $0 }
         server?.shutdown()
         periodicSnapshots.withLock { $0 }?.stop()
+        connector.stop()
     }
 
     /// The last durable record.
@@ -132,10 +144,12 @@ public final class WebhookServer: Sendable {
                 return ("healthz", "-", nil, Self.methodNotAllowed("GET"))
             }
             let head = ledger.writer.lastRecord
-            let body: JSONValue = .object([
+            var fields: [(key: String, value: JSONValue)] = [
                 ("status", stopped.load(ordering: .relaxed) ? "stopped" : "ok"), ("seq", .int(head.seq)),
                 ("chainHash", .string(head.hash)),
-            ])
+            ]
+            if let crm = connector.health(now: configuration.clock()) { fields.append(("crm", crm)) }
+            let body: JSONValue = .object(fields)
             return ("healthz", "-", nil, .json(stopped.load(ordering: .relaxed) ? 503 : 200, JSONWriter.bytes(body)))
         case "/metrics":
             guard request.method == "GET" else { return ("metrics", "-", nil, Self.methodNotAllowed("GET")) }
@@ -143,7 +157,7 @@ public final class WebhookServer: Sendable {
             let text = metrics.render(
                 records: counters.records, syncs: counters.syncs, largestBatch: counters.largestBatch,
                 syncSeconds: counters.syncSeconds, maxSyncSeconds: counters.maxSyncSeconds,
-                head: ledger.writer.lastRecord.seq)
+                head: ledger.writer.lastRecord.seq, extra: connector.metrics(now: configuration.clock()))
             return (
                 "metrics", "-", nil,
                 HTTPResponse(
@@ -151,6 +165,8 @@ public final class WebhookServer: Sendable {
             )
         case "/events":
             return siteEvent(request)
+        case "/admin/outbox/retry", "/admin/password/reset":
+            return admin(request)
         case "/":
             return webhook(request)
         default:
@@ -219,12 +235,27 @@ public final class WebhookServer: Sendable {
         let draft = EventDraft(
             .webhookReceived(WebhookReceived(command: item.command, generated: generated.values, request: request)),
             fingerprint: Recorder.fingerprint(of: item.command, idempotencyKey: item.idempotencyKey))
-        return append(draft).map { event, outcome in
+        // The CRM gets the password later, from the spool: it is durable before the event that sets its hash,
+        // so an answer lost on the way never leaves a password nobody can deliver.
+        var spooledHash: String?
+        if let password = generated.password, let hash = generated.values.passwordHash, connector.keepsPasswords {
+            do throws(SystemError) {
+                try connector.spool(password, hash: hash, contactID: contactID)
+                spooledHash = hash
+            } catch {
+                return .failure(
+                    Refusal(Self.unavailable("the new password could not be kept for the CRM (\(error)); retry later")))
+            }
+        }
+        let result = append(draft).map { event, outcome in
             let created =
                 outcome.status == Outcome.Status.applied
                 && outcome.effects.contains(Effect.passwordSet(contactID: contactID))
             return (event, outcome, created ? generated.password : nil)
         }
+        // Kept when the append failed: a slow disk may still record it; the spool's sweep removes it if not.
+        if let spooledHash, case .success(let answer) = result, answer.2 == nil { connector.discard(hash: spooledHash) }
+        return result
     }
 
     /// Appends under backpressure: a full queue or a stopped journal is answered 503 at once.
@@ -240,7 +271,9 @@ public final class WebhookServer: Sendable {
             return .failure(Refusal(Self.unavailable("too many requests are waiting to be recorded; retry shortly")))
         }
         do throws(JournalError) {
-            return .success(try ledger.record(draft, timeout: configuration.durabilityTimeout))
+            let recorded = try ledger.record(draft, timeout: configuration.durabilityTimeout)
+            connector.queued(recorded.outcome)
+            return .success(recorded)
         } catch .stillWriting {
             return .failure(
                 Refusal(Self.unavailable("the disk is slow and the request is not recorded yet; retry shortly")))
@@ -258,9 +291,7 @@ public final class WebhookServer: Sendable {
 
     private func siteEvent(_ request: HTTPRequest) -> (endpoint: String, contact: String, seq: Int64?, HTTPResponse) {
         guard request.method == "POST" else { return ("events", "-", nil, Self.methodNotAllowed("POST")) }
-        let authorization = request.headers["Authorization"] ?? ""
-        let token = authorization.hasPrefix("Bearer ") ? String(authorization.dropFirst(7)) : ""
-        guard ConstantTime.equals(Array(token.utf8), Array(configuration.handshake.utf8)) else {
+        guard bearerHoldsHandshake(request) else {
             return ("events", "-", nil, Self.error(401, "missing or wrong Authorization: Bearer HANDSHAKE"))
         }
         let posted: SiteEventRequest
@@ -294,6 +325,66 @@ public final class WebhookServer: Sendable {
             )
         case .failure(let refusal):
             return (endpoint, contact, nil, refusal.response)
+        }
+    }
+
+    /// Whether the request carries `Authorization: Bearer HANDSHAKE` (compared in constant time).
+    private func bearerHoldsHandshake(_ request: HTTPRequest) -> Bool {
+        let authorization = request.headers["Authorization"] ?? ""
+        let token = authorization.hasPrefix("Bearer ") ? String(authorization.dropFirst(7)) : ""
+        return ConstantTime.equals(Array(token.utf8), Array(configuration.handshake.utf8))
+    }
+
+    // MARK: - Admin actions
+
+    /// `POST /admin/outbox/retry` (`{"items":[3]}` or `{"all":true}`) and `POST /admin/password/reset`
+    /// (`{"contactId":"42"}`), Bearer handshake: what `memberledger outbox retry` and `password reset` send
+    /// when this server holds the writer's lock.
+    private func admin(_ request: HTTPRequest) -> (endpoint: String, contact: String, seq: Int64?, HTTPResponse) {
+        guard request.method == "POST" else { return ("admin", "-", nil, Self.methodNotAllowed("POST")) }
+        guard bearerHoldsHandshake(request) else {
+            return ("admin", "-", nil, Self.error(401, "missing or wrong Authorization: Bearer HANDSHAKE"))
+        }
+        guard let json = try? JSONParser.parse(request.body) else {
+            return ("admin", "-", nil, Self.error(400, "the body must be a JSON object"))
+        }
+        var password: String?
+        let draft: EventDraft
+        var contact = "-"
+        if request.path == "/admin/outbox/retry" {
+            guard let retry = AdminRequest.outboxRetry(json: json) else {
+                return ("admin", "-", nil, Self.error(400, "the body must be {\"items\":[ID, ...]} or {\"all\":true}"))
+            }
+            draft = EventDraft(.outboxRetryRequested(retry))
+        } else {
+            guard let id = json["contactId"]?.stringValue, !id.isEmpty else {
+                return ("admin", "-", nil, Self.error(400, "the body must be {\"contactId\":\"ID\"}"))
+            }
+            contact = id
+            guard ledger.read({ $0.member(id) != nil }) else {
+                return ("admin", id, nil, Self.error(404, Reason.unknownMember(contactID: id).description))
+            }
+            do throws(SystemError) {
+                let reset = try AdminRequest.passwordReset(
+                    contactID: id, iterations: configuration.passwordIterations,
+                    spool: connector.keepsPasswords ? PasswordSpool(folder: configuration.folder) : nil,
+                    now: configuration.clock())
+                draft = reset.draft
+                // Answered only when the CRM will not receive it: the admin must then hand it over.
+                password = connector.keepsPasswords ? nil : reset.password
+            } catch {
+                return ("admin", id, nil, Self.unavailable("the new password could not be spooled (\(error))"))
+            }
+        }
+        switch append(draft) {
+        case .success(let (event, outcome)):
+            let body = Self.answer(event: event, outcome: outcome, password: password)
+            return (
+                "admin", contact, event.seq,
+                .json(outcome.status == Outcome.Status.rejected ? 422 : 200, JSONWriter.bytes(body))
+            )
+        case .failure(let refusal):
+            return ("admin", contact, nil, refusal.response)
         }
     }
 

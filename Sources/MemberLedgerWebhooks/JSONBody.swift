@@ -4,7 +4,8 @@ import MemberLedgerCore
 /// deliveries (`{"delivery_id":…,"events":[…]}`, each event id an idempotency key), Drip (wrapped in
 /// `subscriber`, flat, or in an event webhook's `data.subscriber`, with `custom_fields` and `tags`;
 /// parameters in `custom`), and a generic shape `{"contactId","email","firstName","lastName","tags",
-/// "fields","parameters"}`; `contactIds` makes a batch.
+/// "fields","parameters"}` (Keap's capitalised `ContactId`, `Email`, `FirstName`, `LastName` too);
+/// `contactIds` makes a batch.
 enum JSONBody {
     static func read(_ value: JSONValue, batch: Bool) throws(WebhookError) -> BodyReading {
         guard value.objectValue != nil else {
@@ -38,15 +39,23 @@ enum JSONBody {
                 ?? ContactBuilder.splitTags(scalar(value["contactIds"]) ?? "")
             return BodyReading(dialect: .generic, contacts: try ContactBuilder.batch(ids), parameters: parameters)
         }
-        if value["contactId"] != nil {
+        if let idName = KeapForm.keapIDNames.first(where: { value[$0] != nil }) {
+            // The generic shape, or Keap's capitalised keys (`{"contactId":"201","Email":…,"FirstName":…}`).
+            func first(_ names: Set<String>) -> String? {
+                value.objectValue?.first { names.contains($0.key) && scalar($0.value) != nil }.flatMap {
+                    scalar($0.value)
+                }
+            }
             var builder = ContactBuilder()
-            builder.contactID = scalar(value["contactId"])
-            builder.email = scalar(value["email"])
-            builder.firstName = scalar(value["firstName"])
-            builder.lastName = scalar(value["lastName"])
-            builder.tags = value["tags"]?.arrayValue?.compactMap(scalar)
+            builder.contactID = scalar(value[idName])
+            builder.email = first(KeapForm.emailNames)
+            builder.firstName = first(KeapForm.firstNames)
+            builder.lastName = first(KeapForm.lastNames)
+            builder.tags = (value["tags"] ?? value["Tags"])?.arrayValue?.compactMap(scalar)
             for (name, text) in strings(value["fields"]) ?? [:] { builder.addField(name, text) }
-            return BodyReading(dialect: .generic, contacts: [(try builder.build(), nil)], parameters: parameters)
+            let capitalised = value.objectValue?.contains { $0.key.first?.isUppercase == true } == true
+            return BodyReading(
+                dialect: capitalised ? .keap : .generic, contacts: [(try builder.build(), nil)], parameters: parameters)
         }
         if value["id"] != nil && (value["email"] != nil || value["custom_fields"] != nil) {
             return BodyReading(dialect: .drip, contacts: [(try subscriberContact(value), nil)], parameters: parameters)

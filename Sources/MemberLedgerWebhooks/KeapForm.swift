@@ -2,14 +2,17 @@ import MemberLedgerCore
 
 /// Keap's "Send HTTP Post" and Ontraport's "Send a Webhook": admin-configured form pairs around a contact
 /// id named `contactId`, `ContactId`, `Id` or `Contact0Id` (Keap), or just `contactId=[Contact ID]`
-/// (Ontraport, whose typed post data often ends with a newline: trimmed and accepted). Email and names
-/// are recognised by their usual Keap spellings; every other pair is a custom field. Several ids
-/// (`contactIds=1,2,3`, or `contactId` repeated) are a batch.
+/// (Ontraport, whose typed post data often ends with a newline: trimmed and accepted), or Drip's form
+/// post `id=…&email=…`. Email and names are recognised by their usual Keap (and Drip) spellings; every
+/// other pair is a custom field. Several ids (`contactIds=1,2,3`, or `contactId` repeated) are a batch.
 enum KeapForm {
-    static let idNames = ["contactId", "ContactId", "Id", "Contact0Id", "contact_id"]
-    private static let emailNames: Set = ["Email", "email", "EmailAddress1"]
-    private static let firstNames: Set = ["FirstName", "first_name", "firstName"]
-    private static let lastNames: Set = ["LastName", "last_name", "lastName"]
+    /// The names a Keap (or generic) contact id comes under, in order of preference; JSON bodies use these.
+    static let keapIDNames = ["contactId", "ContactId", "Id", "Contact0Id", "contact_id"]
+    /// Every name a form's contact id comes under: Keap's, then Drip's `id`.
+    static let idNames = keapIDNames + ["id"]
+    static let emailNames: Set = ["Email", "email", "EmailAddress1"]
+    static let firstNames: Set = ["FirstName", "first_name", "firstName"]
+    static let lastNames: Set = ["LastName", "last_name", "lastName"]
 
     static func read(_ form: FormBody, batch: Bool) throws(WebhookError) -> BodyReading {
         let parameters = FormParameters.read(form)
@@ -40,7 +43,8 @@ enum KeapForm {
                 builder.addField(pair.name, pair.value)
             }
         }
-        let dialect: CRMDialect = idName == "contactId" && extras == 0 ? .ontraport : .keap
+        let dialect: CRMDialect =
+            idName == "id" ? .drip : idName == "contactId" && extras == 0 ? .ontraport : .keap
         return BodyReading(dialect: dialect, contacts: [(try builder.build(), nil)], parameters: parameters)
     }
 

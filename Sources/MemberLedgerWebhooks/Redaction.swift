@@ -50,19 +50,12 @@ enum Redaction {
     static func holds(_ secret: String?, _ encoded: [UInt8]) -> Bool {
         guard let secret, secret.utf8.count >= 8 else { return false }
         let decoded = FormBody.decode(encoded) ?? String(decoding: encoded, as: UTF8.self)
-        return mentions(decoded, secret)
-    }
-
-    /// Whether `text` holds `secret`: byte for byte, or, when either is not ASCII, as canonically
-    /// equivalent text too (so no spelling of a non-ASCII handshake slips through).
-    static func mentions(_ text: String, _ secret: String) -> Bool {
-        if ByteSearch.contains(text.utf8, secret.utf8) { return true }
-        return !(ByteSearch.isASCII(text.utf8) && ByteSearch.isASCII(secret.utf8)) && text.contains(secret)
+        return decoded.mentions(secret)
     }
 
     private static func redact(_ value: JSONValue, secret: String?) -> (JSONValue, Bool) {
         switch value {
-        case .string(let text) where secret.map { $0.utf8.count >= 8 && mentions(text, $0) } == true:
+        case .string(let text) where secret.map { $0.utf8.count >= 8 && text.mentions($0) } == true:
             return (.string(WebhookDecoder.redacted), true)
         case .object(let members):
             var changed = false

@@ -121,7 +121,7 @@ public struct WebhookDecoder: Sendable {
     /// passes the raw check, and decoded it would be kept as a field, tag, parameter or body key.
     private func refuseHandshake(in texts: some Sequence<String>) throws(WebhookError) {
         let secret = String(decoding: handshake, as: UTF8.self)
-        if texts.contains(where: { Redaction.mentions($0, secret) }) { throw .handshakeInData }
+        if texts.contains(where: { $0.mentions(secret) }) { throw .handshakeInData }
     }
 
     private func refuseHandshake(in form: FormBody) throws(WebhookError) {

@@ -86,9 +86,16 @@ enum OfflineWriter {
 
     /// Records one event against the state the journal holds, prints its outcome, exits 0 (1 if rejected).
     static func record(_ draft: EventDraft, with writer: JournalWriter, json: Bool) -> Never {
+        record(with: writer, json: json) { _ in draft }
+    }
+
+    /// Records the event `makeDraft` makes from the state the journal holds (it may fail the command),
+    /// prints its outcome, exits 0 (1 if rejected).
+    static func record(with writer: JournalWriter, json: Bool, _ makeDraft: (LedgerState) -> EventDraft) -> Never {
         do {
             let replayed = try LedgerReplay(folder: writer.folder).state()
             var state = replayed.state
+            let draft = makeDraft(state)
             let (event, outcome) = try writer.append(draft) { event in state.apply(event) }
             if json {
                 printJSON(outcome.json(seq: event.seq))
@@ -101,6 +108,22 @@ enum OfflineWriter {
             exit(outcome.status == .rejected ? ExitCode.checkFailed.rawValue : ExitCode.ok.rawValue)
         } catch {
             fail("\(error)", .ioError)
+        }
+    }
+
+    /// Prints an outcome as a running server answered it: the JSON, or `#SEQ TYPE: STATUS` and its
+    /// effects (as the server's JSON: the server sends no English descriptions).
+    static func printOutcome(_ answer: JSONValue, json: Bool, type: String) {
+        if json {
+            printJSON(answer)
+            return
+        }
+        let seq = answer["seq"]?.int64Value.map { "#\($0) " } ?? ""
+        let reason = answer["reason"]?.stringValue.map { ": \($0)" } ?? ""
+        say("\(seq)\(type): \(answer["outcome"]?.stringValue ?? "?")\(reason)")
+        for effect in answer["effects"]?.arrayValue ?? [] { say("    \(JSONWriter.string(effect))") }
+        if let password = answer["password"]?.stringValue {
+            say("new password (no CRM field receives it: give it to the member yourself): \(password)")
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import MemberLedgerCRM
 import MemberLedgerCore
 import MemberLedgerHTTP
 import MemberLedgerJournal
@@ -19,12 +20,18 @@ enum ServeVerb {
                 help: "record this catalog at start when it differs from the current one"),
             OptionSpec(
                 name: "--password-iterations", value: "N", help: "PBKDF2 iterations for new passwords (default 600000)"),
+            OptionSpec(
+                name: "--retry-delay", value: "SECONDS",
+                help: "the outbox's first retry delay, doubling to an hour (default 2)"),
         ],
         details: """
             The handshake comes from MEMBERLEDGER_HANDSHAKE, else DIR/handshake (made on first start). The
             access log goes to stderr. While running, a snapshot is written every 100000 events (checked every
             30 s), so a restart after a crash replays only the tail. SIGINT or SIGTERM: stop accepting, finish
             requests in flight, write a snapshot, exit 0. See Docs/http.md.
+            With a CRM connection saved (`memberledger crm connect`), the server records the link, pulls
+            contacts after genpass, updateuser and batchsync, and writes back what the site decided through a
+            durable outbox (Docs/crm.md).
             """,
         run: run)
 
@@ -64,7 +71,7 @@ enum ServeVerb {
         pthread_sigmask(SIG_BLOCK, &stopSignals, nil)
         let configuration = ServerConfiguration(
             folder: folder, http: http, handshake: handshake, catalog: catalog, passwordIterations: iterations,
-            accessLog: { line in emit(2, line + "\n") })
+            accessLog: { line in emit(2, line + "\n") }, crm: crmSetup(arguments))
         let server: WebhookServer
         do {
             server = try WebhookServer(configuration: configuration) { error in
@@ -81,6 +88,12 @@ enum ServeVerb {
         }
         let base = "http://\(http.host):\(server.port)"
         say("listening on \(base) (data \(folder.path), head \(server.head.seq))")
+        say("CRM: \(server.crmDescription ?? "none connected (memberledger crm connect)")")
+        do {
+            try ServerAddress.write(base, in: folder)
+        } catch {
+            warn("\(ServerAddress.path(folder)) not written (admin verbs then need the server stopped): \(error)")
+        }
         say("webhook URLs (keep them secret: they carry the handshake):")
         for operation in WebhookOperation.allCases {
             say("  \(WebhookURL.make(operation, base: base, handshake: handshake))")
@@ -90,6 +103,7 @@ enum ServeVerb {
         sigwait(&stopSignals, &received)
         say("shutting down: finishing requests in flight")
         server.shutdown()
+        ServerAddress.remove(from: folder)
         do {
             if let path = try server.writeSnapshot() { say("snapshot written: \(path)") }
         } catch {
@@ -97,5 +111,26 @@ enum ServeVerb {
         }
         say("stopped at seq \(server.head.seq)")
         exit(ExitCode.ok.rawValue)
+    }
+
+    /// The saved CRM connection with a client for it, kept to the CRM's rate; nil without one.
+    private static func crmSetup(_ arguments: ParsedArguments) -> CRMSetup? {
+        let saved: (CRMConnection, key: String)?
+        do {
+            saved = try ConnectionFile.load(arguments.folder)
+        } catch {
+            fail("serve: CRM connection: \(error)", .badData)
+        }
+        guard let (connection, key) = saved else { return nil }
+        var policy = RetryPolicy.standard
+        if let text = arguments.options["--retry-delay"] {
+            guard let delay = Double(text), delay > 0 else { usageError(spec, "--retry-delay takes a positive number") }
+            policy.firstDelay = delay
+        }
+        let rate = connection.requestsPerSecond ?? connection.kind.documentedRequestsPerSecond
+        let transport = RateLimitedTransport(URLSessionTransport(), requestsPerSecond: rate)
+        return CRMSetup(
+            connection: connection, client: CRMClients.make(connection, key: key, transport: transport),
+            retryPolicy: policy)
     }
 }

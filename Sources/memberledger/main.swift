@@ -6,7 +6,7 @@ import Foundation
 let verbs: [VerbSpec] = [
     ServeVerb.spec, LogVerb.spec, HistoryVerb.spec, ShowVerb.spec, StatsVerb.spec, DigestVerb.spec, VerifyVerb.spec,
     RepairVerb.spec, SnapshotVerb.spec, RebuildVerb.spec, WebhookURLVerb.spec, CatalogVerb.spec, ImportVerb.spec,
-    ExportVerb.spec, RecordVerb.spec, ReplayFileVerb.spec,
+    ExportVerb.spec, RecordVerb.spec, ReplayFileVerb.spec, CRMVerb.spec, OutboxVerb.spec, PasswordVerb.spec,
 ]
 
 let overview = """

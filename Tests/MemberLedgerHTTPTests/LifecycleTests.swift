@@ -1,5 +1,6 @@
 import Foundation
 import MemberLedgerHTTP
+import MemberLedgerTesting
 import Testing
 
 #if canImport(Glibc)

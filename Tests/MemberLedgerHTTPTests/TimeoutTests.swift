@@ -1,5 +1,6 @@
 import Foundation
 import MemberLedgerHTTP
+import MemberLedgerTesting
 import Testing
 
 /// Timeouts with a 0.5 s read timeout and a 1.5 s request deadline.

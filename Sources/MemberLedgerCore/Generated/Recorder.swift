@@ -24,16 +24,23 @@ public enum Recorder {
     ) -> Generated {
         var generated = Generated(values: .none, password: nil)
         if command.operation == .genpass && newMember {
-            let password = PasswordGenerator.generate(using: &generator)
-            let salt = DjangoPasswordHash.makeSalt(using: &generator)
-            generated.values.passwordHash =
-                DjangoPasswordHash(password: password, salt: salt, iterations: iterations).encoded
+            let (password, hash) = newPassword(iterations: iterations, using: &generator)
+            generated.values.passwordHash = hash
             generated.password = password
         }
         if mayIssueCoupons(command.operation) {
             generated.values.entropy = (0..<entropyByteCount).map { _ in UInt8.random(in: 0...255, using: &generator) }
         }
         return generated
+    }
+
+    /// A fresh password and its Django PBKDF2 hash (a genpass's, or an admin's `password reset`).
+    public static func newPassword(
+        iterations: Int = DjangoPasswordHash.defaultIterations, using generator: inout some RandomNumberGenerator
+    ) -> (password: String, hash: String) {
+        let password = PasswordGenerator.generate(using: &generator)
+        let salt = DjangoPasswordHash.makeSalt(using: &generator)
+        return (password, DjangoPasswordHash(password: password, salt: salt, iterations: iterations).encoded)
     }
 
     /// Commands whose rules can issue a coupon: directly, or through a custom operation or interaction.

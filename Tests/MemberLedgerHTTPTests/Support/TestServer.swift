@@ -101,18 +101,6 @@ func eventually(within seconds: Double = 30, _ condition: () -> Bool) async -> B
     return condition()
 }
 
-/// `eventually` for synchronous tests. A test whose timing matters (a deadline must not pass while it
-/// waits to be scheduled) is written synchronously: once started it never waits for one of the
-/// cooperative pool's few threads, which other suites' blocking work may hold for seconds.
-func waitUntil(within seconds: Double = 30, _ condition: () -> Bool) -> Bool {
-    let deadline = Date().addingTimeInterval(seconds)
-    while Date() < deadline {
-        if condition() { return true }
-        Thread.sleep(forTimeInterval: 0.005)
-    }
-    return condition()
-}
-
 /// Checks that a follow-up GET (from `RawClient.exchange(followUp: true)`) was served normally.
 func expectServed(_ followUp: Data?, sourceLocation: SourceLocation = #_sourceLocation) throws {
     let bytes = try #require(followUp, "no follow-up response", sourceLocation: sourceLocation)
