@@ -82,9 +82,10 @@ final class Connector: Sendable {
         try? spool.remove(hash: hash)
     }
 
-    /// Tells the worker an event queued items.
+    /// Tells the worker an event queued items or made some due now (an admin's retry).
     func queued(_ outcome: Outcome) {
-        guard !outcome.queued.isEmpty else { return }
+        let retried = outcome.effects.contains { if case .crmRetryScheduled = $0 { true } else { false } }
+        guard !outcome.queued.isEmpty || retried else { return }
         worker.withLock { $0 }?.wake()
     }
 

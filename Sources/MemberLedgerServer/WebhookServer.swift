@@ -43,7 +43,10 @@ public final class WebhookServer: Sendable {
         for warning in replay.warnings { configuration.accessLog("warning: \(warning)") }
         snapshotSeqAtStart = replay.snapshotSeq ?? 0
         ledger = LiveLedger(writer: writer, state: replay.state)
-        decoder = WebhookDecoder(handshake: configuration.handshake)
+        // A CRM echoes the password field in its later webhooks: its value must never be kept.
+        let passwordFields = [configuration.crm?.connection.passwordField, ledger.read { $0.crm.link?.passwordField }]
+        decoder = WebhookDecoder(
+            handshake: configuration.handshake, secretFields: Set(passwordFields.compactMap { $0 }))
         if let catalog = configuration.catalog, ledger.read({ $0.catalog }) != catalog {
             let (event, outcome) = try ledger.record(EventDraft(.catalogUpdated(catalog)))
             configuration.accessLog("catalog recorded at seq \(event.seq): \(outcome.status.rawValue)")

@@ -7,24 +7,26 @@ enum Redaction {
     /// The body to keep, read as the decoder read it: `json` is the parsed body when the decoder read it
     /// as JSON; otherwise it is a form (one that happens to parse as JSON, say a quoted string, is still
     /// redacted pair by pair).
-    static func body(_ bytes: [UInt8], json: JSONValue?, secret: String? = nil) -> String {
+    static func body(
+        _ bytes: [UInt8], json: JSONValue?, secret: String? = nil, names: SecretNames = SecretNames()
+    ) -> String {
         let text = String(decoding: bytes, as: UTF8.self)
         if let json {
-            let (cleaned, changed) = redact(json, secret: secret)
+            let (cleaned, changed) = redact(json, secret: secret, names: names)
             return changed ? JSONWriter.string(cleaned) : text
         }
-        if cannotHoldSecrets(formBody: bytes, secret: secret) { return text }
-        return formPairByPair(text, secret: secret)
+        if names.fields.isEmpty && cannotHoldSecrets(formBody: bytes, secret: secret) { return text }
+        return formPairByPair(text, secret: secret, names: names)
     }
 
     /// A form body with each pair checked on its own: the value of a pair whose %-decoded name is secret,
     /// or whose value holds `secret`, becomes `REDACTED`; the body is returned as it came when none does.
     /// (`body` skips this for bodies that cannot hold a secret; the tests compare the two.)
-    static func formPairByPair(_ text: String, secret: String?) -> String {
+    static func formPairByPair(_ text: String, secret: String?, names: SecretNames = SecretNames()) -> String {
         var changed = false
         let pieces = text.split(separator: "&", omittingEmptySubsequences: false).map { piece -> String in
             guard let equals = piece.firstIndex(of: "="),
-                FormBody.decode(Array(piece[..<equals].utf8)).map(SecretField.isSecret) == true
+                FormBody.decode(Array(piece[..<equals].utf8)).map(names.isSecret) == true
                     || holds(secret, Array(piece[piece.index(after: equals)...].utf8))
             else { return String(piece) }
             changed = true
@@ -53,18 +55,18 @@ enum Redaction {
         return decoded.mentions(secret)
     }
 
-    private static func redact(_ value: JSONValue, secret: String?) -> (JSONValue, Bool) {
+    private static func redact(_ value: JSONValue, secret: String?, names: SecretNames) -> (JSONValue, Bool) {
         switch value {
         case .string(let text) where secret.map { $0.utf8.count >= 8 && text.mentions($0) } == true:
             return (.string(WebhookDecoder.redacted), true)
         case .object(let members):
             var changed = false
             let cleaned = members.map { name, member -> (key: String, value: JSONValue) in
-                if SecretField.isSecret(name), !member.isNull, member.stringValue?.isEmpty != true {
+                if names.isSecret(name), !member.isNull, member.stringValue?.isEmpty != true {
                     changed = true
                     return (name, .string(WebhookDecoder.redacted))
                 }
-                let (inner, innerChanged) = redact(member, secret: secret)
+                let (inner, innerChanged) = redact(member, secret: secret, names: names)
                 changed = changed || innerChanged
                 return (name, inner)
             }
@@ -72,7 +74,7 @@ enum Redaction {
         case .array(let items):
             var changed = false
             let cleaned = items.map { item -> JSONValue in
-                let (inner, innerChanged) = redact(item, secret: secret)
+                let (inner, innerChanged) = redact(item, secret: secret, names: names)
                 changed = changed || innerChanged
                 return inner
             }
@@ -80,5 +82,24 @@ enum Redaction {
         default:
             return (value, false)
         }
+    }
+}
+
+/// The names whose values are secrets: any name mentioning a password (`SecretField`), plus the site's
+/// own secret fields, such as the CRM field that receives new members' passwords, which a CRM echoes in
+/// later webhooks (`contact[fields][7]` in a form names field `7`).
+public struct SecretNames: Sendable, Equatable {
+    /// Field keys that are secret whatever they are called.
+    public var fields: Set<String>
+
+    /// The password-like names, plus `fields`.
+    public init(fields: Set<String> = []) {
+        self.fields = fields
+    }
+
+    /// Whether a name (a field key, a form pair's name, a JSON member's name) holds a secret.
+    public func isSecret(_ name: String) -> Bool {
+        if SecretField.isSecret(name) || fields.contains(name) { return true }
+        return fields.contains { name.hasSuffix("[\($0)]") }
     }
 }

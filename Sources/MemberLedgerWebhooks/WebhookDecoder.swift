@@ -8,6 +8,7 @@ import MemberLedgerCore
 /// says is normalized, and what it was is kept with secrets redacted.
 public struct WebhookDecoder: Sendable {
     private let handshake: [UInt8]
+    private let secretNames: SecretNames
 
     /// The text that replaces secrets in anything stored or logged.
     public static let redacted = "REDACTED"
@@ -16,10 +17,12 @@ public struct WebhookDecoder: Sendable {
     /// and to be recognised (and redacted) wherever it appears.
     public static let minimumHandshakeLength = 16
 
-    /// A decoder that accepts requests carrying `handshake` (at least 16 characters).
-    public init(handshake: String) {
+    /// A decoder that accepts requests carrying `handshake` (at least 16 characters); the values of
+    /// `secretFields` (the CRM's password field) are dropped and redacted like any password-named field.
+    public init(handshake: String, secretFields: Set<String> = []) {
         precondition(handshake.utf8.count >= Self.minimumHandshakeLength, "the handshake is too short")
         self.handshake = Array(handshake.utf8)
+        secretNames = SecretNames(fields: secretFields)
     }
 
     /// Decodes a webhook request; the first failure found is thrown, the handshake check first of all.
@@ -81,7 +84,7 @@ public struct WebhookDecoder: Sendable {
             items = body.contacts.map { contact, key in
                 .init(
                     command: WebhookCommand(
-                        operation, contact: contact.withoutSecretFields, parameters: body.parameters),
+                        operation, contact: withoutSecrets(contact), parameters: body.parameters),
                     idempotencyKey: key ?? (body.contacts.count == 1 ? idempotencyKey : nil))
             }
         }
@@ -143,6 +146,13 @@ public struct WebhookDecoder: Sendable {
         }
     }
 
+    /// A contact without password-named fields or the site's secret fields.
+    private func withoutSecrets(_ contact: ContactData) -> ContactData {
+        var copy = contact.withoutSecretFields
+        if !secretNames.fields.isEmpty { copy.fields = copy.fields.filter { !secretNames.isSecret($0.key) } }
+        return copy
+    }
+
     private func isSpace(_ byte: UInt8) -> Bool {
         byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r")
             || byte == UInt8(ascii: "\t")
@@ -151,7 +161,7 @@ public struct WebhookDecoder: Sendable {
     /// The request to keep with the event: handshake and password-like fields replaced by `REDACTED`.
     private func rawRequest(_ request: IncomingRequest, json: JSONValue?, dialect: CRMDialect) -> RawRequest {
         let secret = String(decoding: handshake, as: UTF8.self)
-        var body = Redaction.body(request.body, json: json, secret: secret)
+        var body = Redaction.body(request.body, json: json, secret: secret, names: secretNames)
         var target = Self.redactedTarget(request.target, secret: secret)
         // Whatever form it came in, the handshake is never kept: a last sweep over the raw text too.
         if secret.utf8.count >= 8 {

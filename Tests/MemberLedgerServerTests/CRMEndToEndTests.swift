@@ -9,6 +9,8 @@ import Testing
 @Suite("CRM connectors end to end", .serialized)
 struct CRMEndToEndTests {
     static let handshake = "H4ndSh4k3H4ndSh4k3"
+    /// The handshake the servers run with, for admin verbs that talk to them.
+    static let environment = ["MEMBERLEDGER_HANDSHAKE": handshake]
 
     /// How each CRM names what the tests use.
     struct Account: Sendable, CustomStringConvertible {
@@ -132,6 +134,12 @@ struct CRMEndToEndTests {
         #expect(member.sortedTags == ["Trial", "VIP", "Webinar"])
         #expect(member.fields[account.cityField] == "Paris")
         #expect(member.fields[account.passwordField] == nil)
+        // The CRM echoes its field in later webhooks: the value is not kept either.
+        let echo = try site.webhook(
+            "updateuser",
+            body: "contactId=\(account.contactID)&\(account.passwordField)=\(password)&Email=ada%40example.com")
+        #expect(echo.status == 200, "\(echo.body)")
+        #expect(site.outboxDrained())
         // Delivered: no copy of the password anywhere in the data folder (journal, snapshots, spool).
         #expect(!site.dataFolderHolds(password))
         #expect(!site.dataFolderHolds(site.fake.key) || FileManager.default.fileExists(atPath: "\(site.data)/crm.key"))
@@ -279,6 +287,55 @@ struct CRMEndToEndTests {
         let health = try PythonClient.send([PythonClient.request("GET", "/healthz")], port: site.server!.port)[0]
         #expect(health.body.contains(#""crm":{"crm":"activecampaign""#), "\(health.body)")
         #expect(site.server!.isRunning)
+    }
+
+    @Test("a 4xx dead-letters its item; `outbox retry --all` and `password reset` go through the running server")
+    func deadLetterRetryAndPasswordReset() throws {
+        let site = try Site(.of(.keap))
+        site.fake.addContact(.init(id: "42", email: "ada@example.com"))
+        site.fake.failNext(1, status: 400, body: #"{"message":"Invalid custom field"}"#)
+        #expect(try site.webhook("genpass", body: "contactId=42").status == 200)
+        #expect(
+            waitUntil { (try? site.state().crm.dead.count) == 1 && (try? site.state().crm.pending.isEmpty) == true })
+        let listed = try BuiltProduct.run(
+            "memberledger", ["outbox", "--dead", "--json", "--data", site.data], in: site.temp.path)
+        #expect(listed.output.contains(#""status":"dead""#) && listed.output.contains("Invalid custom field"))
+        let retried = try BuiltProduct.run(
+            "memberledger", ["outbox", "retry", "--all", "--data", site.data], in: site.temp.path,
+            environment: Self.environment)
+        #expect(retried.status == 0, "\(retried.error) \(retried.output)")
+        #expect(site.outboxDrained())
+        let first = try #require(site.fake.contact("42")?.fields["6"])
+        let reset = try BuiltProduct.run(
+            "memberledger", ["password", "reset", "42", "--data", site.data], in: site.temp.path,
+            environment: Self.environment)
+        #expect(reset.status == 0, "\(reset.error)")
+        #expect(site.outboxDrained())
+        let second = try #require(site.fake.contact("42")?.fields["6"])
+        #expect(second != first)
+        let hash = try #require(try site.state().member("42")?.passwordHash.flatMap(DjangoPasswordHash.init(encoded:)))
+        #expect(hash.verify(second))
+        #expect(!site.dataFolderHolds(second))
+    }
+
+    @Test("crm kit-webhook registers a tag_add webhook for a command's URL, lists it without the handshake, removes it")
+    func kitWebhooks() throws {
+        let site = try Site(.of(.kit), start: false)
+        func run(_ words: [String]) throws -> BuiltProduct.Run {
+            try BuiltProduct.run(
+                "memberledger", ["crm", "kit-webhook"] + words + ["--data", site.data], in: site.temp.path,
+                environment: Self.environment)
+        }
+        let made = try run(["updateuser", "--tag", "Gold Member", "--url", "https://site.example/"])
+        #expect(made.status == 0, "\(made.error)")
+        let webhook = try #require(site.fake.kitWebhooks.first)
+        #expect(webhook.event == "subscriber.tag_add")
+        #expect(webhook.targetURL == "https://site.example/?aal_updateuser=\(Self.handshake)")
+        #expect(site.fake.tagNames().contains("Gold Member"))
+        let listed = try run(["--json"])
+        #expect(listed.output.contains(#""command":"aal_updateuser""#) && !listed.output.contains(Self.handshake))
+        #expect(try run(["--remove", webhook.id]).status == 0)
+        #expect(site.fake.kitWebhooks.isEmpty)
     }
 
     @Test("crm status shows the connection without the key; connect refuses a bad key in the CRM's words")
