@@ -6,9 +6,10 @@ import Synchronization
 // Benchmarks that print figures (never pass/fail), each beside a peer or the machine's limit measured in
 // the same run: durable append against a raw write+fdatasync loop; replay against SQLite and PostgreSQL
 // reading the same events; snapshots; HTTP ingest against nginx and PostgreSQL's durable INSERT under
-// the same wrk load; memory per member. Peers that are not installed are skipped, never faked.
+// the same wrk load; CRM outbox delivery against the same client calls without it, and ingest with a CRM
+// against ingest without one; memory per member. Peers that are not installed are skipped, never faked.
 //
-// usage: swift run -c release memberledger-bench [append | replay [EVENTS] | snapshot | http | memory | all]
+// usage: swift run -c release memberledger-bench [append | replay [EVENTS] | snapshot | http | outbox | memory | all]
 
 /// Monotonic time in seconds.
 func now() -> Double {
@@ -218,6 +219,7 @@ case "replay": replayBenchmark(events: Int(arguments.dropFirst().first ?? "") ??
 case "snapshot": snapshotBenchmark(members: 1_000_000)
 case "http": httpBenchmark()
 case "overload": httpBenchmark(overloadOnly: true)
+case "outbox": outboxBenchmark()
 case "memory": memoryBenchmark()
 case "snapshot-load":
     snapshotLoadProbe(
@@ -229,8 +231,9 @@ case "all":
     replayBenchmark(events: 1_000_000)
     snapshotBenchmark(members: 1_000_000)
     httpBenchmark()
+    outboxBenchmark()
     memoryBenchmark()
 default:
-    say("usage: memberledger-bench [append | replay [EVENTS] | snapshot | http | memory | all]")
+    say("usage: memberledger-bench [append | replay [EVENTS] | snapshot | http | outbox | memory | all]")
     exit(64)
 }

@@ -95,7 +95,8 @@ enum CRMVerb {
             account = try CRMClients.make(connection, key: key).verify()
         } catch {
             let code: ExitCode = error.status == nil ? .unavailable : .checkFailed
-            fail("crm connect: \(kind.displayName) refused the connection: \(error)", code)
+            let what = error.status == nil ? "could not reach \(kind.displayName)" : "\(kind.displayName) refused the key"
+            fail("crm connect: \(what): \(error)", code)
         }
         do {
             try ConnectionFile.save(connection, key: key, in: arguments.folder)
