@@ -48,6 +48,14 @@ struct CRMRuleTests {
         #expect(Self.actions(ledger) == [.pull])
     }
 
+    @Test("an imported member's hash is not queued: its plaintext is known nowhere")
+    func importQueuesNoPassword() {
+        var ledger = Self.linked()
+        ledger.record(
+            .memberImported(MemberImported(contact: ContactData(contactID: "42"), passwordHash: "pbkdf2_sha256$1$s$h")))
+        #expect(ledger.state.crm.items.isEmpty)
+    }
+
     @Test("an updateuser with only the contact id (Keap, Ontraport) queues a pull of the contact")
     func idOnlyUpdateUserPulls() {
         var ledger = Self.linked()
