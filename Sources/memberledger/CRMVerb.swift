@@ -95,7 +95,8 @@ enum CRMVerb {
             account = try CRMClients.make(connection, key: key).verify()
         } catch {
             let code: ExitCode = error.status == nil ? .unavailable : .checkFailed
-            let what = error.status == nil ? "could not reach \(kind.displayName)" : "\(kind.displayName) refused the key"
+            let what =
+                error.status == nil ? "could not reach \(kind.displayName)" : "\(kind.displayName) refused the key"
             fail("crm connect: \(what): \(error)", code)
         }
         do {
