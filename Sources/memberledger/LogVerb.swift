@@ -42,13 +42,22 @@ enum LogVerb {
             return nil
         }
 
+        /// The contacts the event names; for an event that names none (a CRM delivery report), the
+        /// contacts its effects concern, so `log --contact 42` shows what reached 42's CRM record.
+        var contacts: [String] {
+            let named = event.payload.contactIDs
+            guard named.isEmpty else { return named }
+            var seen = Set<String>()
+            return outcome.effects.compactMap(\.contactID).filter { seen.insert($0).inserted }
+        }
+
         var json: JSONValue {
             var fields: [(key: String, value: JSONValue)] = [
                 ("seq", .int(event.seq)), ("at", .string(event.recordedAt.rfc3339)),
                 ("type", .string(event.payload.typeName)),
             ]
             if let command { fields.append(("command", .string(command))) }
-            fields.append(("contacts", .strings(event.payload.contactIDs)))
+            fields.append(("contacts", .strings(contacts)))
             if let dialect { fields.append(("dialect", .string(dialect))) }
             fields.append(("outcome", .string(outcome.status.rawValue)))
             if let reason = outcome.reason { fields.append(("reason", .string(reason.description))) }
@@ -57,7 +66,7 @@ enum LogVerb {
         }
 
         var text: String {
-            let contacts = event.payload.contactIDs.joined(separator: ",")
+            let contacts = self.contacts.joined(separator: ",")
             var line =
                 "\(event.recordedAt)  #\(event.seq)  \(command ?? event.payload.typeName)  \(contacts.isEmpty ? "-" : contacts)"
             line += "  \(dialect ?? "-")  \(outcome.status.rawValue)"
@@ -79,7 +88,7 @@ enum LogVerb {
         let limit = Int(min(arguments.integer("--limit") ?? 100, 100_000_000))
         func matches(_ entry: Entry) -> Bool {
             if let command, entry.command != command && entry.event.payload.typeName != command { return false }
-            if let contact, !entry.event.payload.contactIDs.contains(contact) { return false }
+            if let contact, !entry.contacts.contains(contact) { return false }
             if let outcome, entry.outcome.status.rawValue != outcome { return false }
             if let since, entry.event.recordedAt < since { return false }
             if let until, entry.event.recordedAt >= until { return false }

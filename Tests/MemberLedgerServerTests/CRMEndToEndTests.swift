@@ -227,6 +227,13 @@ struct CRMEndToEndTests {
             return true
         }
         #expect(failures == 1)
+        // The Webhooks Log and the contact's history show what reached the CRM, and what did not.
+        let log = try BuiltProduct.run(
+            "memberledger", ["log", "--contact", "42", "--json", "--data", site.data], in: site.temp.path)
+        #expect(log.output.contains(#""type":"crm.deliveryFailed""#) && log.output.contains(#""type":"crm.delivered""#))
+        let history = try BuiltProduct.run("memberledger", ["history", "42", "--data", site.data], in: site.temp.path)
+        #expect(
+            history.output.contains("HTTP 429") && history.output.contains("delivered to CRM 42"), "\(history.output)")
     }
 
     @Test("500s for a while, then success: every item delivered once the CRM recovers")
