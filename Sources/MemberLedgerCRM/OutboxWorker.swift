@@ -26,10 +26,25 @@ public final class OutboxWorker: Sendable {
         }
     }
 
+    /// What `Ledger.dueHeads` found.
+    public struct DueHeads: Sendable {
+        /// Items due now, in id order.
+        public var due: [Due]
+        /// When the next item not yet due becomes due; nil: none waits (or the limit was reached).
+        public var nextDue: Timestamp?
+
+        /// Creates the answer.
+        public init(due: [Due], nextDue: Timestamp?) {
+            self.due = due
+            self.nextDue = nextDue
+        }
+    }
+
     /// The worker's view of the ledger.
     public struct Ledger: Sendable {
-        /// The first pending item of every contact, in id order.
-        public var heads: @Sendable () -> [Due]
+        /// Up to a number of items due at a time, skipping the contacts named (under way), in id order; and
+        /// when fewer were found, when the next item not yet due becomes due.
+        public var dueHeads: @Sendable (_ now: Timestamp, _ limit: Int, _ busy: Set<String>) -> DueHeads
         /// Every password item (pending or dead), for the spool's expiry.
         public var passwordItems: @Sendable () -> [OutboxItem]
         /// Records an event durably; false when the journal refused it (the attempt is then repeated).
@@ -37,10 +52,11 @@ public final class OutboxWorker: Sendable {
 
         /// Creates the view.
         public init(
-            heads: @escaping @Sendable () -> [Due], passwordItems: @escaping @Sendable () -> [OutboxItem],
+            dueHeads: @escaping @Sendable (_ now: Timestamp, _ limit: Int, _ busy: Set<String>) -> DueHeads,
+            passwordItems: @escaping @Sendable () -> [OutboxItem],
             record: @escaping @Sendable (EventPayload) -> Bool
         ) {
-            self.heads = heads
+            self.dueHeads = dueHeads
             self.passwordItems = passwordItems
             self.record = record
         }
@@ -73,6 +89,8 @@ public final class OutboxWorker: Sendable {
     private let log: @Sendable (String) -> Void
     private let wakeUp = DispatchSemaphore(value: 0)
     private let state = Mutex(Status())
+    /// Contacts with an attempt under way: no second item of theirs starts before it ends.
+    private let busy = Mutex(Set<String>())
     private let running = Atomic<Bool>(false)
     private let finished = DispatchSemaphore(value: 0)
 
@@ -96,15 +114,18 @@ public final class OutboxWorker: Sendable {
     /// What the worker has seen so far.
     public var status: Status { state.withLock { $0 } }
 
-    /// Starts the worker's thread.
+    /// Starts the worker's lanes: `concurrency` threads, each taking the next due item as soon as it is
+    /// free, so one slow answer holds up only its own lane.
     public func start() {
         guard !running.exchange(true, ordering: .acquiring) else { return }
-        let thread = Thread { [self] in
-            run()
-            finished.signal()
+        for lane in 0..<concurrency {
+            let thread = Thread { [self] in
+                run(lane: lane)
+                finished.signal()
+            }
+            thread.name = "memberledger-outbox-\(lane)"
+            thread.start()
         }
-        thread.name = "memberledger-outbox"
-        thread.start()
     }
 
     /// Tells the worker that items were queued, so it looks now rather than at its next deadline.
@@ -112,18 +133,21 @@ public final class OutboxWorker: Sendable {
         wakeUp.signal()
     }
 
-    /// Stops after the attempts under way; returns once the thread has ended.
+    /// Stops after the attempts under way; returns once every lane has ended.
     public func stop() {
         guard running.exchange(false, ordering: .acquiring) else { return }
-        wakeUp.signal()
-        finished.wait()
+        for _ in 0..<concurrency { wakeUp.signal() }
+        for _ in 0..<concurrency { finished.wait() }
     }
 
-    private func run() {
+    /// One lane: takes the first due item of a contact no other lane is serving, attempts it, repeats. Lane 0
+    /// also expires spooled passwords. A lane that finds more work than it takes wakes another, so a burst
+    /// spreads over every lane.
+    private func run(lane: Int) {
         var nextExpiryCheck = Timestamp(microseconds: 0)
         while running.load(ordering: .relaxed) {
             let now = clock()
-            if now >= nextExpiryCheck {
+            if lane == 0 && now >= nextExpiryCheck {
                 expirePasswords(now: now)
                 nextExpiryCheck = now.adding(seconds: 60)
             }
@@ -131,14 +155,22 @@ public final class OutboxWorker: Sendable {
                 sleep(until: paused, now: now)
                 continue
             }
-            let heads = ledger.heads()
-            let due = Array(heads.filter { $0.item.dueAt <= now }.prefix(concurrency))
-            guard !due.isEmpty else {
-                let next = heads.map(\.item.dueAt).min() ?? now.adding(seconds: 60)
-                sleep(until: min(next, now.adding(seconds: 60), nextExpiryCheck), now: now)
+            let taken = busy.withLock { busy -> (Due?, DueHeads) in
+                let found = ledger.dueHeads(now, 2, busy)
+                guard let first = found.due.first else { return (nil, found) }
+                busy.insert(first.item.contactID)
+                return (first, found)
+            }
+            guard let due = taken.0 else {
+                let wakeAt = min(taken.1.nextDue ?? now.adding(seconds: 60), now.adding(seconds: 60))
+                sleep(until: lane == 0 ? min(wakeAt, nextExpiryCheck) : wakeAt, now: now)
                 continue
             }
-            DispatchQueue.concurrentPerform(iterations: due.count) { index in attempt(due[index]) }
+            if taken.1.due.count > 1 { wakeUp.signal() }
+            attempt(due)
+            busy.withLock { _ = $0.remove(due.item.contactID) }
+            // The contact's next item may be due now, for this lane or another.
+            wakeUp.signal()
         }
     }
 

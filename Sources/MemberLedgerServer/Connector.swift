@@ -50,9 +50,12 @@ final class Connector: Sendable {
     func start(record: @escaping @Sendable (EventPayload) -> Bool) {
         guard let setup, let link = ledger.read({ $0.crm.link }) else { return }
         let view = OutboxWorker.Ledger(
-            heads: { [ledger] in
+            dueHeads: { [ledger] now, limit, busy in
                 ledger.read { state in
-                    state.crm.heads.map { OutboxWorker.Due(item: $0, email: state.member($0.contactID)?.email) }
+                    let found = state.crm.dueHeads(at: now, limit: limit, excluding: busy)
+                    return OutboxWorker.DueHeads(
+                        due: found.due.map { OutboxWorker.Due(item: $0, email: state.member($0.contactID)?.email) },
+                        nextDue: found.nextDue)
                 }
             },
             passwordItems: { [ledger] in ledger.read { Self.passwordItems(of: $0) } },

@@ -12,6 +12,10 @@ public struct CRMState: Sendable {
 
     /// Each contact's items in queue order (derived, never encoded).
     var queueOfContact: [String: [Int64]] = [:]
+    /// The id of each contact's first pending item, ascending (derived, never encoded): kept up to date on
+    /// every change so the worker finds what to attempt next without walking every contact's queue while
+    /// it holds the ledger's lock.
+    private(set) var headIDs: [Int64] = []
 
     /// No link and an empty outbox.
     public init() {}
@@ -36,36 +40,93 @@ public struct CRMState: Sendable {
 
     /// For each contact with pending items, the first pending one: the only item of a contact that may be
     /// attempted, so that a contact's items reach the CRM in the order they were decided. In id order.
-    public var heads: [OutboxItem] {
-        queueOfContact.values.compactMap { ids in ids.lazy.compactMap { items[$0] }.first { !$0.dead } }
-            .sorted { $0.id < $1.id }
+    public var heads: [OutboxItem] { headIDs.compactMap { items[$0] } }
+
+    /// Up to `limit` heads due at `now` whose contacts are not in `busy`, in id order; and, when fewer were
+    /// found, the earliest time a head not yet due becomes due (nil: none is waiting).
+    public func dueHeads(at now: Timestamp, limit: Int, excluding busy: Set<String> = [])
+        -> (due: [OutboxItem], nextDue: Timestamp?)
+    {
+        var due: [OutboxItem] = []
+        var nextDue: Timestamp?
+        for id in headIDs {
+            guard let item = items[id], !busy.contains(item.contactID) else { continue }
+            if item.dueAt <= now {
+                due.append(item)
+                if due.count == limit { return (due, nil) }
+            } else {
+                nextDue = min(nextDue ?? item.dueAt, item.dueAt)
+            }
+        }
+        return (due, nextDue)
     }
 
     mutating func insert(_ item: OutboxItem) {
         precondition(items[item.id] == nil, "outbox item \(item.id) queued twice")
-        items[item.id] = item
-        queueOfContact[item.contactID, default: []].append(item.id)
+        changingHead(of: item.contactID) {
+            $0.items[item.id] = item
+            $0.queueOfContact[item.contactID, default: []].append(item.id)
+        }
     }
 
     mutating func remove(_ id: Int64) {
-        guard let item = items.removeValue(forKey: id) else { return }
-        queueOfContact[item.contactID]?.removeAll { $0 == id }
-        if queueOfContact[item.contactID]?.isEmpty == true { queueOfContact[item.contactID] = nil }
+        guard let contactID = items[id]?.contactID else { return }
+        changingHead(of: contactID) {
+            $0.items[id] = nil
+            $0.queueOfContact[contactID]?.removeAll { $0 == id }
+            if $0.queueOfContact[contactID]?.isEmpty == true { $0.queueOfContact[contactID] = nil }
+        }
     }
 
     mutating func update(_ item: OutboxItem) {
         precondition(items[item.id] != nil, "outbox item \(item.id) changed while not queued")
-        items[item.id] = item
+        changingHead(of: item.contactID) { $0.items[item.id] = item }
     }
 
     mutating func removeAll() {
         items = [:]
         queueOfContact = [:]
+        headIDs = []
     }
 
     mutating func rebuildQueues() {
         queueOfContact = [:]
         for item in sortedItems { queueOfContact[item.contactID, default: []].append(item.id) }
+        headIDs = queueOfContact.keys.compactMap(head(of:)).sorted()
+    }
+
+    /// The id of the contact's first pending item.
+    private func head(of contactID: String) -> Int64? {
+        queueOfContact[contactID]?.first { items[$0]?.dead == false }
+    }
+
+    /// Applies `change` to one contact's items and moves that contact's entry in `headIDs` to match.
+    private mutating func changingHead(of contactID: String, _ change: (inout CRMState) -> Void) {
+        let before = head(of: contactID)
+        change(&self)
+        let after = head(of: contactID)
+        guard before != after else { return }
+        if let before {
+            let index = Self.position(of: before, in: headIDs)
+            precondition(index < headIDs.count && headIDs[index] == before, "outbox head \(before) not indexed")
+            headIDs.remove(at: index)
+        }
+        if let after {
+            let index = Self.position(of: after, in: headIDs)
+            precondition(index == headIDs.count || headIDs[index] != after, "outbox head \(after) indexed twice")
+            headIDs.insert(after, at: index)
+        }
+    }
+
+    /// The first index of `ids` (ascending) whose id is not below `id`.
+    private static func position(of id: Int64, in ids: [Int64]) -> Int {
+        var low = 0
+        var high = ids.count
+        while low < high {
+            let middle = (low + high) / 2
+            if ids[middle] < id { low = middle + 1 } else { high = middle }
+        }
+        return low
     }
 
     /// Whether the contact has a pull waiting behind another of its items (so certainly not under way):

@@ -105,6 +105,56 @@ struct CRMRuleTests {
         #expect(ledger.state.crm.dead.map(\.id) == [1])
     }
 
+    /// The heads as the rule states them, from the items alone.
+    static func headsByRule(_ crm: CRMState) -> [Int64] {
+        Dictionary(grouping: crm.pending, by: \.contactID).values.map { $0.map(\.id).min()! }.sorted()
+    }
+
+    @Test("the head index follows every queue, delivery, dead letter and retry, in any order", arguments: 1...20)
+    func headIndexMatchesTheRule(seed: UInt64) {
+        var random = SplitMix64(seed: seed)
+        var ledger = Self.linked()
+        for _ in 0..<60 {
+            let ids = ledger.state.crm.sortedItems.map(\.id)
+            switch Int.random(in: 0..<5, using: &random) {
+            case 0, 1: ledger.genpass("\(Int.random(in: 1...6, using: &random))")
+            case 2 where !ids.isEmpty:
+                ledger.record(
+                    .crmDelivered(DeliveryAttempt(item: ids.randomElement(using: &random)!, attempt: 1, status: 200)))
+            case 3 where !ids.isEmpty:
+                let status = [400, 503].randomElement(using: &random)!
+                let retryAt = status == 503 ? ledger.now.adding(seconds: 30) : nil
+                ledger.record(
+                    .crmDeliveryFailed(
+                        DeliveryAttempt(
+                            item: ids.randomElement(using: &random)!, attempt: 1, status: status, error: "no",
+                            retryAt: retryAt)))
+            case 4: ledger.record(.outboxRetryRequested(OutboxRetry(all: true)))
+            default: ledger.wait(hours: 1)
+            }
+            #expect(ledger.state.crm.heads.map(\.id) == Self.headsByRule(ledger.state.crm))
+        }
+        var rebuilt = ledger.state
+        rebuilt.rebuildDerivedTables()
+        #expect(rebuilt.crm.heads.map(\.id) == Self.headsByRule(ledger.state.crm))
+    }
+
+    @Test("due heads skip contacts under way and items not yet due, and say when the next is due")
+    func dueHeadsSkipBusyAndLater() {
+        var ledger = Self.linked()
+        ledger.genpass("42")
+        ledger.genpass("43")
+        ledger.genpass("44")
+        let later = ledger.now.adding(seconds: 30)
+        ledger.record(.crmDeliveryFailed(DeliveryAttempt(item: 3, attempt: 1, status: 503, error: "x", retryAt: later)))
+        let crm = ledger.state.crm
+        let all = crm.dueHeads(at: ledger.now, limit: 10)
+        #expect(all.due.map(\.id) == [1, 5] && all.nextDue == later)
+        #expect(crm.dueHeads(at: ledger.now, limit: 10, excluding: ["42"]).due.map(\.id) == [5])
+        #expect(crm.dueHeads(at: ledger.now, limit: 1).due.map(\.id) == [1])
+        #expect(crm.dueHeads(at: later, limit: 10).due.map(\.id) == [1, 3, 5])
+    }
+
     @Test("a failure with a retry time delays the item; the attempt count and the CRM's words are kept")
     func failureDelays() throws {
         var ledger = Self.linked()
