@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .library(name: "MemberLedgerCore", targets: ["MemberLedgerCore"]),
         .library(name: "MemberLedgerJournal", targets: ["MemberLedgerJournal"]),
+        .library(name: "MemberLedgerSystem", targets: ["MemberLedgerSystem"]),
         .library(name: "MemberLedgerHTTP", targets: ["MemberLedgerHTTP"]),
         .library(name: "MemberLedgerWebhooks", targets: ["MemberLedgerWebhooks"]),
         .library(name: "MemberLedgerCRM", targets: ["MemberLedgerCRM"]),
@@ -17,9 +18,12 @@ let package = Package(
     targets: [
         // SHA-256 on the CPU's SHA instructions; see Sources/CMemberLedgerSHA/SHA256Hardware.c for why.
         .target(name: "CMemberLedgerSHA"),
+        // epoll, eventfd and accept4, which Swift's Glibc module does not expose; see its header.
+        .target(name: "CMemberLedgerSystem"),
+        .target(name: "MemberLedgerSystem", dependencies: ["CMemberLedgerSystem"]),
         .target(name: "MemberLedgerCore", dependencies: ["CMemberLedgerSHA"]),
-        .target(name: "MemberLedgerJournal", dependencies: ["MemberLedgerCore"]),
-        .target(name: "MemberLedgerHTTP"),
+        .target(name: "MemberLedgerJournal", dependencies: ["MemberLedgerCore", "MemberLedgerSystem"]),
+        .target(name: "MemberLedgerHTTP", dependencies: ["MemberLedgerSystem", "CMemberLedgerSystem"]),
         .target(name: "MemberLedgerWebhooks", dependencies: ["MemberLedgerCore"]),
         .target(name: "MemberLedgerCRM", dependencies: ["MemberLedgerCore", "MemberLedgerJournal"]),
         .target(

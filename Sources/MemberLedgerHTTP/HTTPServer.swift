@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import MemberLedgerSystem
 import Synchronization
 
 #if canImport(Glibc)
@@ -8,17 +9,18 @@ import Synchronization
     import Darwin
 #endif
 
-/// An HTTP/1.1 server over blocking POSIX sockets: one accept thread, one thread per connection up to
-/// `maxConnections`, and the handler called synchronously on the connection's thread.
+/// An HTTP/1.1 server on event loops: one non-blocking listening socket shared by `eventLoops` threads
+/// (epoll with `EPOLLEXCLUSIVE` on Linux, so each connection wakes one loop), each serving its
+/// connections without a thread per connection or per request.
 ///
-/// Because the handler runs on the connection's own thread, it may block (say, until a journal write is
-/// durable) without holding up other connections, and responses on one connection go out in request
-/// order. Over the connection cap, a connection is accepted anyway and answered `503` with
-/// `Retry-After: 1` at once, never queued. Requests the server refuses itself (malformed, too large,
-/// too slow) never reach the handler; each is reported through `rejected`, which runs on the accept or
-/// connection thread and so must return quickly.
+/// The handler is called on the loop's thread and must not block it: it answers through its
+/// `HTTPResponder`, now or later, from any thread (the webhook server answers once the journal's group
+/// commit made the request durable). A handler that must block is given to `init(configuration:handler:
+/// rejected:)`, which runs it on a bounded `WorkPool` and answers 503 when the pool is full.
 ///
-/// The statuses the server answers by itself, each followed by closing the connection:
+/// Over `maxConnections` a connection is accepted anyway and answered `503` with `Retry-After: 1` at
+/// once, never queued. Requests the server refuses itself never reach the handler; each is reported
+/// through `rejected`, which runs on a loop thread and so must return quickly:
 /// - 400: a broken request line or header (bare CR or LF, obs-fold, whitespace before a colon, a control
 ///   byte, a method or name that is not a token, a target outside visible ASCII), a missing or repeated
 ///   `Host`, or broken framing (a repeated or non-numeric `Content-Length`, `Content-Length` together
@@ -28,53 +30,72 @@ import Synchronization
 /// - 413: a body over `maxBodyBytes`. 417: an `Expect` other than `100-continue`. 431: request line and
 ///   headers over `maxHeaderBytes`. 501: a transfer coding other than `chunked`. 503: over
 ///   `maxConnections`, with `Retry-After: 1`. 505: a version other than HTTP/1.0 and HTTP/1.1.
-///
-/// Thread safety: the lifecycle is guarded by a `Mutex`, the connection count and the stop flag are
-/// atomics, and everything else is immutable.
 public final class HTTPServer: Sendable {
-    /// The kernel's queue of connections not yet accepted. Large, so that a burst of connects beyond the
-    /// connection cap is accepted and answered 503 at once instead of having its SYNs dropped (a dropped
-    /// SYN costs the client a 1 s retransmit, then 3 s).
+    /// The kernel's queue of connections not yet accepted. Large, so that a burst of connects is
+    /// accepted (or answered 503) at once instead of having its SYNs dropped (a dropped SYN costs the
+    /// client a 1 s retransmit, then 3 s).
     static let listenBacklog: Int32 = 4096
+    /// What a connection over the cap hears before it is closed.
+    static let overloadedAnswer = ResponseEncoder.rejection(
+        status: 503, reason: "too many connections; retry shortly", extraHeaders: [("Retry-After", "1")])
 
     /// The configuration the server was created with.
     let configuration: HTTPServerConfiguration
-    /// Answers each request; called on the connection's thread.
-    let handler: @Sendable (HTTPRequest) -> HTTPResponse
+    /// Answers each request; called on a loop's thread, must not block it.
+    let handler: @Sendable (HTTPRequest, HTTPResponder) -> Void
     /// Told about every request the server answered itself.
     let rejected: @Sendable (HTTPServerRejection) -> Void
-
+    /// Runs blocking handlers off the loops; nil for a handler that answers through its responder.
+    private let pool: WorkPool?
     private let lifecycle = Mutex(Lifecycle.idle)
     private let connectionCount = Atomic<Int>(0)
-    private let stopping = Atomic<Bool>(false)
-    /// Entered by the accept thread and each connection thread, left when each ends; `shutdown()` waits
-    /// for it to empty.
-    private let threads = DispatchGroup()
+    private let loopsRunning = DispatchGroup()
+    private let listenersHeld = DispatchGroup()
 
     private enum Lifecycle {
         case idle
-        case running(port: Int, wake: WakeSignal)
+        case running(port: Int, listener: Socket, loops: [EventLoop])
         case stopping(port: Int)
         case stopped(port: Int)
     }
 
-    /// Creates a server; nothing listens until `start()`.
-    ///
-    /// - Parameters:
-    ///   - configuration: Address, connection cap, size limits and timeouts.
-    ///   - handler: Answers each request, on the connection's thread. It must not call `shutdown()`,
-    ///     which waits for it.
-    ///   - rejected: Told about each request the server answered itself, for logs and metrics.
+    /// Creates a server whose handler answers through its responder and never blocks; nothing listens
+    /// until `start()`.
     public init(
-        configuration: HTTPServerConfiguration, handler: @escaping @Sendable (HTTPRequest) -> HTTPResponse,
+        configuration: HTTPServerConfiguration,
+        respond handler: @escaping @Sendable (HTTPRequest, HTTPResponder) -> Void,
         rejected: @escaping @Sendable (HTTPServerRejection) -> Void = { _ in }
     ) {
         self.configuration = configuration
         self.handler = handler
         self.rejected = rejected
+        pool = nil
     }
 
-    /// Binds (with `SO_REUSEADDR`), listens and starts the accept thread; returns once the port accepts
+    /// Creates a server whose handler returns its answer and may block: it runs on a pool of
+    /// `blockingThreads` threads, and a request finding the pool and its queue full is answered 503.
+    public init(
+        configuration: HTTPServerConfiguration, handler: @escaping @Sendable (HTTPRequest) -> HTTPResponse,
+        rejected: @escaping @Sendable (HTTPServerRejection) -> Void = { _ in }
+    ) {
+        let pool = WorkPool(
+            threads: max(1, configuration.blockingThreads), queueLimit: configuration.blockingThreads * 4,
+            name: "http-handler")
+        self.configuration = configuration
+        self.rejected = rejected
+        self.pool = pool
+        self.handler = { request, responder in
+            let queued = pool.submit { responder.respond(handler(request)) }
+            if !queued {
+                responder.respond(
+                    HTTPResponse(
+                        status: 503, headers: [("Retry-After", "1"), ("Content-Type", "text/plain; charset=utf-8")],
+                        body: Array("the server is busy; retry shortly\n".utf8)))
+            }
+        }
+    }
+
+    /// Binds (with `SO_REUSEADDR`), listens and starts the loops; returns once the port accepts
     /// connections. Also sets SIGPIPE to be ignored for the process, so a peer that vanishes mid-response
     /// can never kill it.
     ///
@@ -87,23 +108,29 @@ public final class HTTPServer: Sendable {
             _ = signal(SIGPIPE, SIG_IGN)
             let listener = try Socket.listening(
                 host: configuration.host, port: configuration.port, backlog: HTTPServer.listenBacklog)
-            let wake: WakeSignal
-            do throws(HTTPServerError) {
-                wake = try WakeSignal.make()
+            var loops: [EventLoop] = []
+            // Off Linux, poll(2) has no exclusive wake-up: one loop accepts for all.
+            let accepting = Poller.sharesListeners ? configuration.eventLoops : 1
+            do throws(SystemError) {
+                for index in 0..<configuration.eventLoops {
+                    loops.append(
+                        try EventLoop(index: index, server: self, listener: index < accepting ? listener : nil))
+                }
             } catch {
                 listener.close()
-                throw error
+                throw .system(operation: error.operation, errno: error.code)
             }
-            state = .running(port: listener.localPort, wake: wake)
-            let loop = AcceptLoop(server: self, listener: listener, wake: wake)
-            threads.enter()
-            let thread = Thread { [self] in
-                var loop = loop
-                loop.run()
-                threads.leave()
+            for _ in 0..<accepting { listenersHeld.enter() }
+            state = .running(port: listener.localPort, listener: listener, loops: loops)
+            for loop in loops {
+                loopsRunning.enter()
+                let thread = Thread { [self] in
+                    loop.run()
+                    loopsRunning.leave()
+                }
+                thread.name = "http-loop-\(loop.index)"
+                thread.start()
             }
-            thread.name = "http-accept"
-            thread.start()
         }
     }
 
@@ -113,7 +140,7 @@ public final class HTTPServer: Sendable {
         lifecycle.withLock { state in
             switch state {
             case .idle: configuration.port
-            case .running(let port, _), .stopping(let port), .stopped(let port): port
+            case .running(let port, _, _), .stopping(let port), .stopped(let port): port
             }
         }
     }
@@ -125,59 +152,60 @@ public final class HTTPServer: Sendable {
 
     /// Stops accepting (the port is closed at once), lets requests already under way be read, handled
     /// and answered (with `Connection: close`), closes idle keep-alive connections, and returns when
-    /// every thread has ended. Safe to call more than once and from several threads; must not be
-    /// called from the handler, which it waits for.
+    /// every loop has ended. Safe to call more than once and from several threads; must not be called
+    /// from the handler, which it waits for.
     public func shutdown() {
-        let wake: WakeSignal? = lifecycle.withLock { state in
+        let running: (Socket, [EventLoop])? = lifecycle.withLock { state in
             switch state {
             case .idle:
                 state = .stopped(port: configuration.port)
                 return nil
-            case .running(let port, let wake):
+            case .running(let port, let listener, let loops):
                 state = .stopping(port: port)
-                return wake
+                return (listener, loops)
             case .stopping, .stopped:
                 return nil
             }
         }
-        stopping.store(true, ordering: .sequentiallyConsistent)
-        wake?.signal()
-        threads.wait()
-        if let wake {
-            // Only the caller that began the stop closes the pipe, after every poller has ended.
-            wake.close()
-            lifecycle.withLock { state in
-                if case .stopping(let port) = state { state = .stopped(port: port) }
-            }
+        guard let (listener, loops) = running else {
+            loopsRunning.wait()
+            return
+        }
+        for loop in loops { loop.post(.stop) }
+        // Closed only once no loop can be inside accept() on it.
+        listenersHeld.wait()
+        listener.close()
+        loopsRunning.wait()
+        pool?.stop()
+        lifecycle.withLock { state in
+            if case .stopping(let port) = state { state = .stopped(port: port) }
         }
     }
 
-    /// Whether `shutdown()` has begun.
-    var isStopping: Bool {
-        stopping.load(ordering: .sequentiallyConsistent)
+    // MARK: - For the loops
+
+    /// Hands a request to the handler.
+    func dispatch(_ request: HTTPRequest, responder: HTTPResponder) {
+        handler(request, responder)
     }
 
-    /// Takes a connection slot if one is free; the accept thread is the only caller, so the check and the
-    /// increment cannot race with another taker.
+    /// Takes a connection slot if one is free.
     func reserveConnectionSlot() -> Bool {
-        guard connectionCount.load(ordering: .sequentiallyConsistent) < configuration.maxConnections else {
+        let taken = connectionCount.wrappingAdd(1, ordering: .relaxed).newValue
+        guard taken <= configuration.maxConnections else {
+            connectionCount.wrappingSubtract(1, ordering: .relaxed)
             return false
         }
-        connectionCount.add(1, ordering: .sequentiallyConsistent)
         return true
     }
 
-    /// Serves an accepted connection on a thread of its own; the slot is given back when it ends.
-    func startConnection(_ socket: Socket, remoteAddress: String, wake: WakeSignal) {
-        let connection = HTTPConnection(
-            socket: socket, remoteAddress: remoteAddress, server: self, wake: wake.descriptor)
-        threads.enter()
-        let thread = Thread { [self] in
-            connection.run()
-            connectionCount.subtract(1, ordering: .sequentiallyConsistent)
-            threads.leave()
-        }
-        thread.name = "http-connection"
-        thread.start()
+    /// Gives a slot back when its connection closes.
+    func releaseConnectionSlot() {
+        connectionCount.wrappingSubtract(1, ordering: .relaxed)
+    }
+
+    /// A loop has stopped watching the listener.
+    func listenerReleased() {
+        listenersHeld.leave()
     }
 }

@@ -1,17 +1,22 @@
+import Foundation
+
 /// Where the server listens and the limits that keep any client from tying it up or growing its memory.
 ///
-/// Memory per connection is bounded by `maxHeaderBytes` or `maxBodyBytes` (whichever applies) plus one
-/// 64 KiB read, so the whole server needs at most about `maxConnections × (maxBodyBytes × 2 + 64 KiB)`.
+/// Memory per connection is bounded by `maxHeaderBytes` or `maxBodyBytes` (whichever applies) plus the
+/// answers it is owed; an idle connection holds no buffer at all.
 public struct HTTPServerConfiguration: Sendable {
     /// A numeric IPv4 or IPv6 address to bind; loopback by default, anything else is an explicit choice.
     public var host: String
     /// The TCP port; 0 picks a free one (read it back from `HTTPServer.port`).
     public var port: Int
-    /// Connections served at once, each on its own thread. One more is accepted, answered `503` with
-    /// `Retry-After: 1` at once, and closed. The default, 128, keeps a burst answered fast on two cores:
-    /// with 256 connection threads beside the load generator, some requests waited 2 s for a core
-    /// (`Docs/performance.md`, overload).
+    /// Connections held at once (idle keep-alive ones included; none holds a thread). One more is
+    /// accepted, answered `503` with `Retry-After: 1` at once, and closed.
     public var maxConnections: Int
+    /// Event loop threads; by default one per core.
+    public var eventLoops: Int
+    /// Threads for a blocking handler (`HTTPServer.init(configuration:handler:rejected:)`); requests
+    /// beyond them and four times as many waiting are answered 503.
+    public var blockingThreads: Int
     /// The request line plus the header section, CRLFs included; over it the answer is `431` and close.
     public var maxHeaderBytes: Int
     /// The body after de-chunking; over it the answer is `413` and close, decided from `Content-Length`
@@ -27,12 +32,15 @@ public struct HTTPServerConfiguration: Sendable {
 
     /// Creates a configuration; every limit has a default suited to a webhook receiver.
     public init(
-        host: String = "127.0.0.1", port: Int = 8080, maxConnections: Int = 128, maxHeaderBytes: Int = 16 * 1024,
-        maxBodyBytes: Int = 1 << 20, readTimeoutSeconds: Double = 5.0, requestDeadlineSeconds: Double = 10.0
+        host: String = "127.0.0.1", port: Int = 8080, maxConnections: Int = 16_384, maxHeaderBytes: Int = 16 * 1024,
+        maxBodyBytes: Int = 1 << 20, readTimeoutSeconds: Double = 5.0, requestDeadlineSeconds: Double = 10.0,
+        eventLoops: Int = ProcessInfo.processInfo.activeProcessorCount, blockingThreads: Int = 64
     ) {
         self.host = host
         self.port = port
         self.maxConnections = maxConnections
+        self.eventLoops = eventLoops
+        self.blockingThreads = blockingThreads
         self.maxHeaderBytes = maxHeaderBytes
         self.maxBodyBytes = maxBodyBytes
         self.readTimeoutSeconds = readTimeoutSeconds
@@ -43,6 +51,8 @@ public struct HTTPServerConfiguration: Sendable {
     var problem: String? {
         if !(0...65535).contains(port) { return "port \(port) is not in 0...65535" }
         if maxConnections < 1 { return "maxConnections must be at least 1" }
+        if !(1...256).contains(eventLoops) { return "eventLoops must be in 1...256" }
+        if blockingThreads < 1 { return "blockingThreads must be at least 1" }
         if maxHeaderBytes < 64 { return "maxHeaderBytes must be at least 64" }
         if maxBodyBytes < 0 { return "maxBodyBytes must not be negative" }
         if !(readTimeoutSeconds > 0 && readTimeoutSeconds < 86_400) {

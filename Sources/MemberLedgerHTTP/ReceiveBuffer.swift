@@ -1,38 +1,32 @@
-/// The bytes received on a connection and not yet parsed.
+/// The bytes received on a connection and not yet decoded.
 ///
-/// Reads go straight into free space at the end, 64 KiB at a time, never a byte per syscall; parsed
-/// bytes are dropped from the front. Bytes after a request stay for the next one, which is what makes
-/// pipelining work. The server reads only when the parser needs more, so the buffer never holds more
-/// than the request being parsed plus one read.
+/// It holds only what arrived: the event loop reads into one scratch buffer of its own and appends what
+/// came, so an idle keep-alive connection holds no read buffer at all (10,000 of them must fit in a few
+/// tens of MiB). Decoded bytes are dropped from the front; bytes after a request stay for the next one,
+/// which is what makes pipelining work.
 struct ReceiveBuffer {
-    /// How much one receive asks for.
-    static let readSize = 64 * 1024
-
-    private var storage: [UInt8]
+    /// Capacity kept after the buffer empties; a larger one (a big body's) is given back.
+    static let keptCapacity = 16 * 1024
+    private var storage: [UInt8] = []
     private var start = 0
-    private var end = 0
 
-    /// Creates an empty buffer with room for one read.
-    init() {
-        storage = [UInt8](repeating: 0, count: Self.readSize)
-    }
+    /// An empty buffer.
+    init() {}
 
-    /// How many unparsed bytes there are.
-    var count: Int { end - start }
+    /// How many undecoded bytes there are.
+    var count: Int { storage.count - start }
+    /// Whether every received byte has been decoded.
+    var isEmpty: Bool { start == storage.count }
+    /// The undecoded bytes.
+    var unread: ArraySlice<UInt8> { storage[start...] }
 
-    /// Whether every received byte has been parsed.
-    var isEmpty: Bool { start == end }
-
-    /// The unparsed bytes.
-    var unread: ArraySlice<UInt8> { storage[start..<end] }
-
-    /// Drops `count` parsed bytes from the front.
+    /// Drops `count` decoded bytes from the front.
     mutating func consume(_ count: Int) {
-        precondition(count <= self.count)
+        precondition(count <= self.count, "consumed more than was received")
         start += count
-        if start == end {
+        if start == storage.count {
+            storage.removeAll(keepingCapacity: storage.capacity <= Self.keptCapacity)
             start = 0
-            end = 0
         }
     }
 
@@ -43,55 +37,18 @@ struct ReceiveBuffer {
         return bytes
     }
 
+    /// Appends bytes that arrived, first moving undecoded ones to the front when most of the storage is
+    /// already decoded.
+    mutating func append(_ bytes: UnsafeRawBufferPointer) {
+        if start > 0 && start >= storage.count / 2 {
+            storage.removeSubrange(0..<start)
+            start = 0
+        }
+        storage.append(contentsOf: bytes)
+    }
+
     /// Appends bytes already in memory (the in-memory parser's whole input).
     mutating func append(_ bytes: ArraySlice<UInt8>) {
-        storage.replaceSubrange(end..<storage.count, with: bytes)
-        end += bytes.count
-        if storage.count < end + Self.readSize {
-            storage += [UInt8](repeating: 0, count: end + Self.readSize - storage.count)
-        }
-    }
-
-    /// Receives once from `socket` into the free space, making room for a full read first.
-    mutating func receive(from socket: Socket) -> Socket.Received {
-        makeRoom()
-        let offset = end
-        let received = storage.withUnsafeMutableBytes { raw in
-            socket.receive(into: UnsafeMutableRawBufferPointer(rebasing: raw[offset..<offset + Self.readSize]))
-        }
-        if case .bytes(let count) = received { end += count }
-        return received
-    }
-
-    /// Gives back the memory of a large body once it has been parsed, so an idle keep-alive connection
-    /// holds one read's worth, not its largest request's.
-    mutating func shrink() {
-        guard storage.count > 2 * Self.readSize, count <= Self.readSize else { return }
-        var smaller = [UInt8](repeating: 0, count: Self.readSize * 2)
-        smaller.withUnsafeMutableBytes { target in
-            storage.withUnsafeBytes { source in
-                target.baseAddress!.copyMemory(from: source.baseAddress! + start, byteCount: count)
-            }
-        }
-        end = count
-        start = 0
-        storage = smaller
-    }
-
-    /// Moves the unparsed bytes to the front when that frees a read's worth, else grows the storage.
-    private mutating func makeRoom() {
-        if storage.count - end >= Self.readSize { return }
-        if start > 0 {
-            let unparsed = count
-            let from = start
-            storage.withUnsafeMutableBytes { raw in
-                raw.baseAddress!.copyMemory(from: raw.baseAddress! + from, byteCount: unparsed)
-            }
-            start = 0
-            end = unparsed
-        }
-        if storage.count - end < Self.readSize {
-            storage.append(contentsOf: repeatElement(0, count: end + Self.readSize - storage.count))
-        }
+        bytes.withUnsafeBytes { append($0) }
     }
 }

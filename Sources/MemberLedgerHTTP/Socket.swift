@@ -1,3 +1,6 @@
+import CMemberLedgerSystem
+import MemberLedgerSystem
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -6,22 +9,12 @@
 
 /// A TCP socket descriptor, and the one place where each socket syscall loop is written.
 ///
-/// The rules live here so nothing else calls the raw syscalls: EINTR is retried, a short send continues
-/// where it stopped, SIGPIPE is never raised (`MSG_NOSIGNAL` on Linux, `SO_NOSIGPIPE` on Darwin), and
-/// every wait is a `poll` with a timeout, so no call can block longer than its caller allows.
+/// The rules live here so nothing else calls the raw socket syscalls: EINTR is retried (through
+/// `Syscall`), SIGPIPE is never raised (`MSG_NOSIGNAL` on Linux, `SO_NOSIGPIPE` on Darwin), and no call
+/// ever waits: the event loops wait, in their poller, for every socket at once.
 struct Socket: Sendable, Hashable {
     /// The descriptor number.
     let descriptor: Int32
-
-    /// What a bounded wait for input ended with.
-    enum Readiness {
-        /// The socket has bytes, end of file, or an error to report.
-        case ready
-        /// Nothing arrived in time.
-        case timedOut
-        /// The wake-up descriptor fired (the server is stopping).
-        case woken
-    }
 
     /// What one receive got.
     enum Received {
@@ -94,145 +87,58 @@ struct Socket: Sendable, Hashable {
         return Self.describe(storage).port
     }
 
-    /// Accepts one connection and prepares it for blocking use by one thread.
+    /// Accepts one connection, non-blocking and close-on-exec, without waiting.
     func accept() -> Accepted {
         var storage = sockaddr_storage()
-        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        var length = UInt32(MemoryLayout<sockaddr_storage>.size)
         let accepted = withUnsafeMutablePointer(to: &storage) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { systemAccept(descriptor, $0, &length) }
+            Syscall.run { cml_accept_nonblocking(descriptor, pointer, &length) }
         }
-        if accepted == -1 {
-            switch errno {
-            case EINTR, EAGAIN, EWOULDBLOCK, ECONNABORTED, EPROTO, EPERM: return .nothing
-            case let code: return .exhausted(errno: code)
+        let socket: Socket
+        switch accepted {
+        case .success(let fd): socket = Socket(descriptor: fd)
+        case .failure(let code):
+            switch code.rawValue {
+            case EAGAIN, EWOULDBLOCK, ECONNABORTED, EPROTO, EPERM: return .nothing
+            case let other: return .exhausted(errno: other)
             }
         }
-        let socket = Socket(descriptor: accepted)
-        socket.setCloseOnExec()
-        // Darwin hands the listener's O_NONBLOCK to accepted sockets; reads here block under poll.
-        socket.setNonBlocking(false)
         var one: Int32 = 1
         // Responses go out in one send each; Nagle would hold a pipelined second response for an ACK.
-        _ = setsockopt(accepted, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+        _ = setsockopt(socket.descriptor, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
         #if canImport(Darwin)
-            _ = setsockopt(accepted, SOL_SOCKET, SO_NOSIGPIPE, &one, socklen_t(MemoryLayout<Int32>.size))
+            _ = setsockopt(socket.descriptor, SOL_SOCKET, SO_NOSIGPIPE, &one, socklen_t(MemoryLayout<Int32>.size))
         #endif
         let (address, port) = Self.describe(storage)
         return .connection(socket, remoteAddress: address.contains(":") ? "[\(address)]:\(port)" : "\(address):\(port)")
     }
 
-    // MARK: - Reading
+    // MARK: - Reading and writing, never waiting
 
-    /// Waits up to `milliseconds` for input; with `wake`, also returns when that descriptor becomes
-    /// readable. Input already waiting wins over a wake-up, so a request that arrived is still served.
-    func waitForInput(milliseconds: Int32, wake: Int32? = nil) -> Readiness {
-        var descriptors = [pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)]
-        if let wake { descriptors.append(pollfd(fd: wake, events: Int16(POLLIN), revents: 0)) }
-        let deadline = Deadline.after(seconds: Double(milliseconds) / 1000)
-        while true {
-            let result = poll(&descriptors, nfds_t(descriptors.count), deadline.millisecondsLeft)
-            if result == -1 && errno == EINTR { continue }
-            // A failed poll (ENOMEM) is treated as silence: the caller gives up on this peer, never spins.
-            if result <= 0 { return .timedOut }
-            if descriptors[0].revents != 0 { return .ready }
-            return .woken
-        }
-    }
-
-    /// Receives what is there without blocking (after `waitForInput` said so).
+    /// Receives what is there without blocking.
     func receive(into buffer: UnsafeMutableRawBufferPointer) -> Received {
-        while true {
-            let count = recv(descriptor, buffer.baseAddress, buffer.count, Int32(MSG_DONTWAIT))
-            if count > 0 { return .bytes(count) }
-            if count == 0 { return .closed }
-            switch errno {
-            case EINTR: continue
-            case EAGAIN, EWOULDBLOCK: return .wouldBlock
-            default: return .closed
+        switch Syscall.run({ recv(descriptor, buffer.baseAddress, buffer.count, nonBlocking) }) {
+        case .success(0): return .closed
+        case .success(let count): return .bytes(count)
+        case .failure(let code): return code.isWouldBlock ? .wouldBlock : .closed
+        }
+    }
+
+    /// Sends what the kernel takes now: the count sent (0 when its buffer is full), or nil when the peer
+    /// is gone.
+    func send(_ bytes: ArraySlice<UInt8>) -> Int? {
+        bytes.withUnsafeBytes { raw in
+            switch Syscall.run({ systemSend(descriptor, raw.baseAddress, raw.count, sendFlags | nonBlocking) }) {
+            case .success(let count): return count
+            case .failure(let code): return code.isWouldBlock ? 0 : nil
             }
         }
     }
-
-    // MARK: - Writing
-
-    /// Sends every byte; gives up (false) when the peer is gone or accepts nothing for `milliseconds`.
-    func sendAll(_ bytes: [UInt8], milliseconds: Int32) -> Bool {
-        bytes.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let sent = send(descriptor, raw.baseAddress! + offset, raw.count - offset, sendFlags | nonBlocking)
-                if sent > 0 {
-                    offset += sent
-                    continue
-                }
-                switch errno {
-                case EINTR: continue
-                case EAGAIN, EWOULDBLOCK:
-                    if !waitForOutput(milliseconds: milliseconds) { return false }
-                default: return false
-                }
-            }
-            return true
-        }
-    }
-
-    /// One send that never waits: for the accept thread, which must not block on any one peer. A fresh
-    /// socket's send buffer holds a short response whole.
-    func sendOnce(_ bytes: [UInt8]) {
-        bytes.withUnsafeBytes { raw in
-            while send(descriptor, raw.baseAddress, raw.count, sendFlags | nonBlocking) == -1 && errno == EINTR {}
-        }
-    }
-
-    private func waitForOutput(milliseconds: Int32) -> Bool {
-        var descriptors = [pollfd(fd: descriptor, events: Int16(POLLOUT), revents: 0)]
-        let deadline = Deadline.after(seconds: Double(milliseconds) / 1000)
-        while true {
-            let result = poll(&descriptors, 1, deadline.millisecondsLeft)
-            if result == -1 && errno == EINTR { continue }
-            return result > 0
-        }
-    }
-
-    // MARK: - Closing
 
     /// Closes the sending side, so the peer sees end of file after the response, while its bytes in
     /// flight can still be read and discarded.
     func shutdownWrite() {
         _ = systemShutdown(descriptor, Int32(SHUT_WR))
-    }
-
-    /// Closes after a response the peer may not have finished sending its request for: the peer's bytes
-    /// still in flight are read and dropped until it closes or `until` passes. Closing over unread input
-    /// would make the kernel send a reset, and a reset can destroy the response before the peer reads
-    /// it. Shutdown does not cut this short, since the response it protects may be one shutdown promised
-    /// to deliver.
-    func closeLingering(until deadline: Deadline) {
-        shutdownWrite()
-        withUnsafeTemporaryAllocation(byteCount: 16 * 1024, alignment: 1) { scratch in
-            draining: while true {
-                let left = deadline.millisecondsLeft
-                guard left > 0, case .ready = waitForInput(milliseconds: left) else { break }
-                switch receive(into: scratch) {
-                case .bytes, .wouldBlock: continue draining
-                case .closed: break draining
-                }
-            }
-        }
-        close()
-    }
-
-    /// Reads and drops whatever input is waiting now; false once the peer has closed.
-    func discardWaitingInput() -> Bool {
-        withUnsafeTemporaryAllocation(byteCount: 16 * 1024, alignment: 1) { scratch in
-            while true {
-                switch receive(into: scratch) {
-                case .bytes: continue
-                case .wouldBlock: return true
-                case .closed: return false
-                }
-            }
-        }
     }
 
     /// Closes the descriptor; errors on close are not actionable.
@@ -335,8 +241,8 @@ private func systemBind(_ fd: Int32, _ address: UnsafePointer<sockaddr>, _ lengt
     bind(fd, address, length)
 }
 private func systemListen(_ fd: Int32, _ backlog: Int32) -> Int32 { listen(fd, backlog) }
-private func systemAccept(_ fd: Int32, _ address: UnsafeMutablePointer<sockaddr>, _ length: inout socklen_t) -> Int32 {
-    accept(fd, address, &length)
+private func systemSend(_ fd: Int32, _ bytes: UnsafeRawPointer?, _ count: Int, _ flags: Int32) -> Int {
+    send(fd, bytes, count, flags)
 }
 private func systemShutdown(_ fd: Int32, _ how: Int32) -> Int32 { shutdown(fd, how) }
 private func systemClose(_ fd: Int32) -> Int32 { close(fd) }

@@ -4,3 +4,6 @@
 /// replay to any point in history. Every syscall it makes goes through `FileDescriptor` and the
 /// `JournalStorage` seam, so faults can be injected in tests.
 public enum MemberLedgerJournal {}
+
+// The journal's API speaks in `FileDescriptor` and `SystemError`: its users get them with it.
+@_exported import MemberLedgerSystem

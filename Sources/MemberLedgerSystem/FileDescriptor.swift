@@ -113,13 +113,10 @@ public struct FileDescriptor: Sendable, Hashable {
 
     /// Takes an exclusive advisory lock without waiting; false when another holder has it.
     public func tryLockExclusive() throws(SystemError) -> Bool {
-        while true {
-            if flock(rawValue, LOCK_EX | LOCK_NB) == 0 { return true }
-            switch errno {
-            case EINTR: continue
-            case EWOULDBLOCK: return false
-            case let code: throw SystemError(operation: "flock", subject: path, code: code)
-            }
+        switch Syscall.run({ flock(rawValue, LOCK_EX | LOCK_NB) }) {
+        case .success: return true
+        case .failure(let code) where code.isWouldBlock: return false
+        case .failure(let code): throw SystemError(operation: "flock", subject: path, code: code.rawValue)
         }
     }
 
@@ -127,11 +124,7 @@ public struct FileDescriptor: Sendable, Hashable {
     static func retryingOnInterrupt<Result: BinaryInteger>(
         _ operation: String, _ subject: String, _ call: () -> Result
     ) throws(SystemError) -> Result {
-        while true {
-            let result = call()
-            if result != -1 { return result }
-            if errno != EINTR { throw SystemError(operation: operation, subject: subject, code: errno) }
-        }
+        try Syscall.checked(operation, subject, call)
     }
 }
 

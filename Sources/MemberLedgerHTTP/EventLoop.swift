@@ -1,0 +1,271 @@
+import Foundation
+import MemberLedgerSystem
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// One thread that serves many connections: it waits for all of their sockets at once in a `Poller`,
+/// reads what arrived, lets each connection's `ConnectionMachine` decide, hands requests to the handler,
+/// and sends what the machines queued. No thread waits per connection or per request: an idle
+/// keep-alive connection costs a poller entry and a few hundred bytes, a slow sender a timer check, and
+/// an answer that comes later (once the journal is durable) arrives through the loop's mailbox, which
+/// other threads fill and wake with an eventfd.
+final class EventLoop: @unchecked Sendable {
+    /// A message from another thread; taken on the loop's thread.
+    enum Mail {
+        /// The answer to request `id` of the connection with `token`.
+        case answer(token: UInt64, id: UInt64, HTTPResponse)
+        /// The server is stopping.
+        case stop
+    }
+
+    /// A connection the loop serves.
+    private final class Connection {
+        let socket: Socket
+        let token: UInt64
+        /// Whether it holds one of the server's connection slots (a refused one does not).
+        let counted: Bool
+        var machine: ConnectionMachine
+        var interest: ConnectionMachine.Interest
+
+        init(socket: Socket, token: UInt64, counted: Bool, machine: ConnectionMachine) {
+            self.socket = socket
+            self.token = token
+            self.counted = counted
+            self.machine = machine
+            interest = machine.interest
+        }
+    }
+
+    private static let listenerToken: UInt64 = 0
+    private static let wakeupToken: UInt64 = 1
+    /// How often deadlines are checked: the granularity of every timeout.
+    private static let tickNanoseconds: UInt64 = 100_000_000
+
+    let index: Int
+    private unowned(unsafe) let server: HTTPServer
+    private let poller: Poller
+    private let wakeup: Wakeup
+    private let mailbox = Mutex<[Mail]>([])
+    private let thread = Mutex<pthread_t?>(nil)
+    private let limits: ConnectionMachine.Limits
+    // Touched only on the loop's thread.
+    private var connections: [UInt64: Connection] = [:]
+    private var nextToken: UInt64 = 2
+    private var listener: Socket?
+    private var stopping = false
+    private var lastTick: UInt64 = 0
+    private var acceptPausedAt: UInt64?
+    private var scratch = [UInt8](repeating: 0, count: 64 * 1024)
+
+    /// A loop for `server`, watching `listener` for new connections.
+    init(index: Int, server: HTTPServer, listener: Socket?) throws(SystemError) {
+        self.index = index
+        self.server = server
+        self.listener = listener
+        limits = ConnectionMachine.Limits(server.configuration)
+        poller = try Poller()
+        wakeup = try Wakeup()
+        try poller.add(wakeup.descriptor, token: Self.wakeupToken, interest: .readable)
+        if let listener {
+            try poller.add(listener.descriptor, token: Self.listenerToken, interest: .readable, exclusive: true)
+        }
+    }
+
+    /// Posts `mail` from any thread; the loop takes it before it next waits.
+    func post(_ mail: Mail) {
+        let wasEmpty = mailbox.withLock { box in
+            box.append(mail)
+            return box.count == 1
+        }
+        // A non-empty mailbox has a wake-up pending already, or the loop is about to drain it.
+        if wasEmpty && !isCurrentThread { wakeup.signal() }
+    }
+
+    private var isCurrentThread: Bool {
+        thread.withLock { loopThread in loopThread.map { pthread_equal($0, pthread_self()) != 0 } ?? false }
+    }
+
+    /// Serves until stopped and every connection has closed.
+    func run() {
+        thread.withLock { $0 = pthread_self() }
+        lastTick = Self.now
+        while !(stopping && connections.isEmpty) {
+            poller.wait(milliseconds: 100) { event in
+                switch event.token {
+                case Self.listenerToken: acceptConnections()
+                case Self.wakeupToken: wakeup.drain()
+                default: serve(event)
+                }
+            }
+            takeMail()
+            let now = Self.now
+            if now &- lastTick >= Self.tickNanoseconds {
+                lastTick = now
+                if acceptPausedAt != nil, let listener {
+                    acceptPausedAt = nil
+                    poller.modify(listener.descriptor, token: Self.listenerToken, interest: .readable)
+                }
+                for connection in Array(connections.values) {
+                    perform(connection.machine.tick(now: now), on: connection)
+                }
+            }
+        }
+    }
+
+    // MARK: - Accepting
+
+    private func acceptConnections() {
+        guard let listener else { return }
+        // A bounded batch, so one loop's burst of connects cannot starve the connections it serves.
+        for _ in 0..<64 {
+            switch listener.accept() {
+            case .nothing: return
+            case .exhausted:
+                // Out of descriptors or memory: stop watching the listener for a tick (level-triggered, it
+                // would wake the loop at once), keep serving; the kernel's backlog holds new connections.
+                poller.modify(listener.descriptor, token: Self.listenerToken, interest: [])
+                acceptPausedAt = Self.now
+                return
+            case .connection(let socket, let remoteAddress):
+                let counted = server.reserveConnectionSlot()
+                if !counted {
+                    server.rejected(
+                        HTTPServerRejection(
+                            status: 503, reason: "over \(server.configuration.maxConnections) connections",
+                            remoteAddress: remoteAddress))
+                }
+                adopt(socket, remoteAddress: remoteAddress, counted: counted)
+            }
+        }
+    }
+
+    /// Serves a new connection; one over the cap (`counted` false) is answered 503 at once.
+    private func adopt(_ socket: Socket, remoteAddress: String, counted: Bool) {
+        let token = nextToken
+        nextToken += 1
+        let connection = Connection(
+            socket: socket, token: token, counted: counted,
+            machine: ConnectionMachine(limits: limits, remoteAddress: remoteAddress, now: Self.now))
+        do throws(SystemError) {
+            try poller.add(socket.descriptor, token: token, interest: .readable)
+        } catch {
+            socket.close()
+            if counted { server.releaseConnectionSlot() }
+            return
+        }
+        connection.interest = ConnectionMachine.Interest(read: true, write: false)
+        connections[token] = connection
+        if !counted {
+            perform(connection.machine.refuseAtOnce(HTTPServer.overloadedAnswer, now: Self.now), on: connection)
+        } else if stopping {
+            perform(connection.machine.stop(now: Self.now), on: connection)
+        }
+    }
+
+    // MARK: - Serving
+
+    private func serve(_ event: Poller.Event) {
+        guard let connection = connections[event.token] else { return }
+        if event.readable || event.failed {
+            let received = scratch.withUnsafeMutableBytes { connection.socket.receive(into: $0) }
+            switch received {
+            case .bytes(let count):
+                scratch.withUnsafeBytes {
+                    connection.machine.received.append(UnsafeRawBufferPointer(rebasing: $0[..<count]))
+                }
+                perform(connection.machine.bytesReceived(now: Self.now), on: connection)
+            case .wouldBlock:
+                break
+            case .closed:
+                perform(connection.machine.peerClosedInput(), on: connection)
+            }
+        }
+        if event.writable, connections[event.token] != nil { perform([], on: connection) }
+    }
+
+    private func takeMail() {
+        while true {
+            let mail = mailbox.withLock { box -> [Mail] in
+                defer { box.removeAll(keepingCapacity: true) }
+                return box
+            }
+            if mail.isEmpty { return }
+            for item in mail {
+                switch item {
+                case .answer(let token, let id, let response):
+                    guard let connection = connections[token] else { continue }
+                    perform(connection.machine.answered(id: id, response, now: Self.now), on: connection)
+                case .stop:
+                    beginStop()
+                }
+            }
+        }
+    }
+
+    private func beginStop() {
+        guard !stopping else { return }
+        stopping = true
+        if let listener {
+            poller.remove(listener.descriptor)
+            self.listener = nil
+            server.listenerReleased()
+        }
+        let now = Self.now
+        for connection in Array(connections.values) { perform(connection.machine.stop(now: now), on: connection) }
+    }
+
+    /// Carries out a machine's actions, sends what it queued, and brings the poller's interest in line.
+    private func perform(_ actions: [ConnectionMachine.Action], on connection: Connection) {
+        for action in actions {
+            switch action {
+            case .handle(let request, let id):
+                server.dispatch(request, responder: HTTPResponder(loop: self, token: connection.token, id: id))
+            case .rejected(let rejection):
+                server.rejected(rejection)
+            case .shutdownWrite:
+                connection.socket.shutdownWrite()
+            case .close:
+                close(connection)
+                return
+            }
+        }
+        guard !connection.machine.isClosed else { return }
+        flush(connection)
+    }
+
+    private func flush(_ connection: Connection) {
+        while !connection.machine.unsent.isEmpty {
+            guard let count = connection.socket.send(connection.machine.unsent) else {
+                perform(connection.machine.sendFailed(), on: connection)
+                return
+            }
+            if count == 0 { break }
+            let actions = connection.machine.sent(count, now: Self.now)
+            if !actions.isEmpty {
+                perform(actions, on: connection)
+                return
+            }
+        }
+        let wanted = connection.machine.interest
+        guard wanted != connection.interest, connections[connection.token] != nil else { return }
+        connection.interest = wanted
+        var interest: Poller.Interest = []
+        if wanted.read { interest.insert(.readable) }
+        if wanted.write { interest.insert(.writable) }
+        poller.modify(connection.socket.descriptor, token: connection.token, interest: interest)
+    }
+
+    private func close(_ connection: Connection) {
+        guard connections.removeValue(forKey: connection.token) != nil else { return }
+        poller.remove(connection.socket.descriptor)
+        connection.socket.close()
+        if connection.counted { server.releaseConnectionSlot() }
+    }
+
+    private static var now: UInt64 { DispatchTime.now().uptimeNanoseconds }
+}

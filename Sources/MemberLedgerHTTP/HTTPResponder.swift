@@ -1,0 +1,14 @@
+/// Where a handler sends its answer to one request, from any thread and at any time (say, once the
+/// journal has made the request durable): the answer goes to the connection's event loop, which writes
+/// it in request order. Each responder must answer exactly once; an answer for a connection that has
+/// closed meanwhile is dropped.
+public struct HTTPResponder: Sendable {
+    let loop: EventLoop
+    let token: UInt64
+    let id: UInt64
+
+    /// Sends the answer.
+    public func respond(_ response: HTTPResponse) {
+        loop.post(.answer(token: token, id: id, response))
+    }
+}
