@@ -16,6 +16,8 @@ struct ChunkedBodyDecoder {
     private var state = State.size(value: 0, digits: 0)
     private var trailerBytes = 0
     private var trailerLine: [UInt8] = []
+    /// Trailer fields read so far, to name a bad one by position.
+    private var trailerFields = 0
 
     private static let maxExtensionBytes = 4096
 
@@ -118,7 +120,8 @@ struct ChunkedBodyDecoder {
                 state = .done
                 return
             }
-            _ = try RequestHeadParser.parseField(trailerLine[...])
+            trailerFields += 1
+            _ = try RequestHeadParser.parseField(trailerLine[...], place: "trailer field \(trailerFields)")
             trailerLine.removeAll(keepingCapacity: true)
             state = .trailer(sawCarriageReturn: false)
             return

@@ -2,7 +2,8 @@
 /// connection: after a framing error the next request cannot be found reliably (RFC 9112 §11.2), so
 /// guessing would open the door to request smuggling.
 enum HTTPRequestError: Error, Equatable {
-    /// 400: the bytes break the HTTP/1.1 grammar or its framing rules; the text says which.
+    /// 400: the bytes break the HTTP/1.1 grammar or its framing rules; the text says which, by position
+    /// and kind (`header 3: name is not a token`), never with bytes of the request.
     case malformed(String)
     /// 431: the request line and header section together exceed the limit.
     case headerSectionTooLarge(limit: Int)

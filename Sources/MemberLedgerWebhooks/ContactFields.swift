@@ -18,8 +18,8 @@ struct ContactBuilder {
     func build() throws(WebhookError) -> ContactData {
         let id = (contactID ?? "").trimmingWhitespace
         guard !id.isEmpty else { throw .missingContactID }
-        if MergeField.isPlaceholder(id) { throw .unsubstitutedMergeField(name: "contactId", value: id) }
-        if let email, MergeField.isPlaceholder(email) { throw .unsubstitutedMergeField(name: "email", value: email) }
+        if let style = MergeField.style(of: id) { throw .unsubstitutedMergeField(name: "contactId", style: style) }
+        if let style = email.flatMap(MergeField.style) { throw .unsubstitutedMergeField(name: "email", style: style) }
         return ContactData(
             contactID: id, email: email.map { $0.trimmingWhitespace }, firstName: firstName,
             lastName: lastName, tags: tags, fields: fields)

@@ -2,7 +2,7 @@
 /// with PHP's bracket names (`contact[fields][member_points]`) split into paths.
 ///
 /// Strict: a `%` not followed by two hex digits, or bytes that do not decode to UTF-8, are errors that
-/// name the pair, never silently dropped.
+/// give the pair's position (never its text), never silently dropped.
 struct FormBody {
     struct Pair {
         /// The name as sent (decoded), e.g. `contact[fields][member_points]`.
@@ -10,22 +10,33 @@ struct FormBody {
         /// The name split at PHP brackets: `["contact", "fields", "member_points"]`.
         var path: [String]
         var value: String
+        /// Where the pair is, counted from 1 (`a=1&b=2`: `b` is pair 2; empty pairs, `&&`, are not counted),
+        /// for error messages.
+        var position: Int
     }
 
     var pairs: [Pair]
 
-    init(_ bytes: some Collection<UInt8>) throws(WebhookError) {
+    /// The pairs of a query (`part: .query`) or form body.
+    init(_ bytes: some Collection<UInt8>, part: FormError.Part) throws(WebhookError) {
         pairs = []
-        for (index, piece) in Array(bytes).split(separator: UInt8(ascii: "&")).enumerated() where !piece.isEmpty {
+        for (index, piece) in Array(bytes).split(separator: UInt8(ascii: "&")).enumerated() {
             let equals = piece.firstIndex(of: UInt8(ascii: "="))
             let rawName = piece[..<(equals ?? piece.endIndex)]
             let rawValue = equals.map { piece[piece.index(after: $0)...] } ?? []
-            guard let name = Self.decode(rawName), let value = Self.decode(rawValue) else {
-                throw .malformedForm(
-                    "pair \(index + 1) (\(String(decoding: rawName.prefix(40), as: UTF8.self))) has bad %-encoding or is not UTF-8"
-                )
+            func decoded(_ bytes: ArraySlice<UInt8>, inName: Bool) throws(WebhookError) -> String {
+                guard let decoded = Self.decodeBytes(bytes) else {
+                    throw .malformedForm(
+                        FormError(part: part, pair: index + 1, inName: inName, problem: .badPercentEncoding))
+                }
+                guard let text = String(validating: decoded, as: UTF8.self) else {
+                    throw .malformedForm(FormError(part: part, pair: index + 1, inName: inName, problem: .notUTF8))
+                }
+                return text
             }
-            pairs.append(Pair(name: name, path: Self.path(of: name), value: value))
+            let name = try decoded(rawName, inName: true)
+            let value = try decoded(rawValue, inName: false)
+            pairs.append(Pair(name: name, path: Self.path(of: name), value: value, position: index + 1))
         }
     }
 

@@ -26,25 +26,20 @@ public struct WebhookDecoder: Sendable {
     }
 
     /// Decodes a webhook request; the first failure found is thrown, the handshake check first of all.
+    /// No error quotes the request (a mangled URL can fuse the handshake into a key, and error texts reach
+    /// the client and the logs): each tells what is wrong by position and kind.
     public func decode(_ request: IncomingRequest) throws(WebhookError) -> WebhookDelivery {
-        do {
-            return try decodeRequest(request)
-        } catch {
-            // An error quotes what it found wrong (a key, a pair); a mangled URL can fuse the handshake into
-            // it, and error texts reach the client and the logs.
-            throw error.redacting(String(decoding: handshake, as: UTF8.self))
-        }
-    }
-
-    private func decodeRequest(_ request: IncomingRequest) throws(WebhookError) -> WebhookDelivery {
-        let query = try FormBody(Array((request.query ?? "").utf8))
+        let query = try FormBody(Array((request.query ?? "").utf8), part: .query)
         let commandPairs = query.pairs.filter { $0.name.hasPrefix("aal_") }
         guard let commandPair = commandPairs.first else { throw .noCommand }
         guard ConstantTime.equals(Array(commandPair.value.utf8), handshake) else { throw .unauthorized }
-        let names = Array(Set(commandPairs.map(\.name))).sorted()
-        guard names.count == 1 else { throw .severalCommands(names) }
+        let names = Set(commandPairs.map(\.name))
+        guard names.count == 1 else {
+            let known = names.compactMap(WebhookOperation.init(rawValue:)).sorted { $0.rawValue < $1.rawValue }
+            throw .severalCommands(known: known, unknown: names.count - known.count)
+        }
         guard let operation = WebhookOperation(rawValue: commandPair.name) else {
-            throw .unknownCommand(commandPair.name)
+            throw .unknownCommand(pair: commandPair.position)
         }
         // The handshake belongs in the URL only: in a body it would be kept with the event.
         if ByteSearch.contains(request.body, handshake) {
@@ -68,8 +63,10 @@ public struct WebhookDecoder: Sendable {
             if let existing = body.parameters[name], existing != value { throw .conflictingParameter(name: name) }
             body.parameters[name] = value
         }
-        for (name, value) in body.parameters.sorted(by: { $0.key < $1.key }) where MergeField.isPlaceholder(value) {
-            throw .unsubstitutedMergeField(name: name, value: value)
+        for (name, value) in body.parameters.sorted(by: { $0.key < $1.key }) {
+            guard let style = MergeField.style(of: value) else { continue }
+            // A JSON body's `parameters` may hold names no command takes: those are not ours to name.
+            throw .unsubstitutedMergeField(name: BodyReading.parameterNames.contains(name) ? name : nil, style: style)
         }
         let idempotencyKey = request.header("Idempotency-Key") ?? request.header("webhook-id")
         let items: [WebhookDelivery.Item]
@@ -109,12 +106,12 @@ public struct WebhookDecoder: Sendable {
         }
         let type = (request.header("Content-Type") ?? "").lowercased()
         guard type.isEmpty || type.hasPrefix("application/x-www-form-urlencoded") || type.hasPrefix("text/plain") else {
-            throw .unsupportedContentType(type)
+            throw .unsupportedContentType
         }
         // Ontraport's typed post data may end with a newline: the trailing white space is not data.
         var trimmed = bytes
         while let last = trimmed.last, isSpace(last) { trimmed.removeLast() }
-        let form = try FormBody(trimmed)
+        let form = try FormBody(trimmed, part: .body)
         try refuseHandshake(in: form)
         return ActiveCampaignForm.matches(form)
             ? try ActiveCampaignForm.read(form) : try KeapForm.read(form, batch: batch)
@@ -142,7 +139,7 @@ public struct WebhookDecoder: Sendable {
         do {
             return try JSONParser.parse(request.body)
         } catch {
-            throw .malformedJSON(JSONErrorDescription(text: "\(error)"))
+            throw .malformedJSON(error)
         }
     }
 

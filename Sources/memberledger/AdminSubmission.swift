@@ -32,12 +32,7 @@ enum AdminSubmission {
                 "\(verb): a server\(pid.map { " (pid \($0))" } ?? "") is writing to \(folder.path) but noted no "
                     + "address in \(ServerAddress.path(folder)); stop it and run this again", .tempFail)
         }
-        let handshake: String
-        do {
-            handshake = try Handshake.load(folder: folder, environment: ProcessInfo.processInfo.environment)
-        } catch {
-            fail("\(verb): handshake: \(error)", .ioError)
-        }
+        let handshake = loadHandshake(verb, folder: folder)
         let request = CRMRequest(
             method: "POST", url: base + path,
             headers: [("Authorization", "Bearer \(handshake)"), ("Content-Type", "application/json")],

@@ -203,13 +203,7 @@ enum CRMVerb {
                 guard let base = arguments.options["--url"].map(trimmedURL) else {
                     usageError(spec, "kit-webhook COMMAND needs --url BASE (the site's public address)")
                 }
-                let handshake: String
-                do {
-                    handshake = try Handshake.load(
-                        folder: arguments.folder, environment: ProcessInfo.processInfo.environment)
-                } catch {
-                    fail("crm kit-webhook: handshake: \(error)", .ioError)
-                }
+                let handshake = loadHandshake("crm kit-webhook", folder: arguments.folder)
                 let target = WebhookURL.make(operation, base: base, handshake: handshake)
                 let webhook = try client.registerWebhook(targetURL: target, tagName: tag)
                 say(

@@ -25,8 +25,8 @@ enum ServeVerb {
                 help: "the outbox's first retry delay, doubling to an hour (default 2)"),
         ],
         details: """
-            The handshake comes from MEMBERLEDGER_HANDSHAKE, else DIR/handshake (made on first start). The
-            access log goes to stderr. While running, a snapshot is written every 100000 events (checked every
+            The handshake comes from MEMBERLEDGER_HANDSHAKE, else DIR/handshake (made on first start), and
+            must be 16 or more ASCII letters and digits (anything else: exit 65). The access log goes to stderr. While running, a snapshot is written every 100000 events (checked every
             30 s), so a restart after a crash replays only the tail. SIGINT or SIGTERM: stop accepting, finish
             requests in flight, write a snapshot, exit 0. See Docs/http.md.
             With a CRM connection saved (`memberledger crm connect`), the server records the link, pulls
@@ -56,12 +56,7 @@ enum ServeVerb {
         }
         let iterations = Int(
             arguments.integer("--password-iterations", minimum: 1) ?? Int64(DjangoPasswordHash.defaultIterations))
-        let handshake: String
-        do {
-            handshake = try Handshake.load(folder: folder, environment: ProcessInfo.processInfo.environment)
-        } catch {
-            fail("serve: handshake: \(error)", .ioError)
-        }
+        let handshake = loadHandshake("serve", folder: folder)
         // SIGINT and SIGTERM are blocked before any thread starts (threads inherit the mask), so they stay
         // pending until the main thread takes them with sigwait and shuts down in order.
         var stopSignals = sigset_t()

@@ -75,12 +75,7 @@ enum WebhookURLVerb {
         if let crm, !instructions.contains(where: { $0.crm == crm }) {
             usageError(spec, "--crm takes keap, ontraport, activecampaign, kit or drip, got \(crm)")
         }
-        let handshake: String
-        do {
-            handshake = try Handshake.load(folder: arguments.folder, environment: ProcessInfo.processInfo.environment)
-        } catch {
-            fail("webhook-url: handshake: \(error)", .ioError)
-        }
+        let handshake = loadHandshake("webhook-url", folder: arguments.folder)
         say(
             WebhookURL.make(
                 operation, base: arguments.options["--base"] ?? "http://127.0.0.1:8080", handshake: handshake,

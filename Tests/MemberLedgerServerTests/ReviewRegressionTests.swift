@@ -100,7 +100,7 @@ struct ReviewRegressionTests {
         }
         #expect(try decode("contactId=2%0A").items[0].command.contacts[0].contactID == "2")
         #expect(try decode("contactId=%0D2").items[0].command.contacts[0].contactID == "2")
-        #expect(throws: WebhookError.unsubstitutedMergeField(name: "contactId", value: "[Contact ID]")) {
+        #expect(throws: WebhookError.unsubstitutedMergeField(name: "contactId", style: .brackets)) {
             try decode("contactId=%5BContact+ID%5D%0A")
         }
     }

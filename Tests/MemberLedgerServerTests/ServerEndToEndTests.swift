@@ -193,6 +193,25 @@ struct ServerEndToEndTests {
         #expect(try running.send([PythonClient.request("GET", "/healthz")])[0].status == 200)
     }
 
+    @Test("a handshake with a Cyrillic look-alike: serve exits 65 before listening, saying why, never showing it")
+    func lookAlikeHandshakeRefused() throws {
+        let temp = TemporaryFolder("memberledger-handshake")
+        let lookAlike = "H4ndSh4k3H\u{430}ndSh4k3"
+        let run = try BuiltProduct.run(
+            "memberledger", ["serve", "--data", temp.appending("data"), "--port", "0"], in: temp.path,
+            environment: ["MEMBERLEDGER_HANDSHAKE": lookAlike], timeout: 60)
+        #expect(run.status == 65)
+        #expect(
+            run.error.contains(
+                "serve: handshake: MEMBERLEDGER_HANDSHAKE: character 11 is U+0430 CYRILLIC SMALL LETTER A, which looks like 'a'"
+            ), "\(run.error)")
+        #expect(!run.output.contains("listening"), "\(run.output)")
+        for text in [run.error, run.output] {
+            #expect(!text.contains(lookAlike) && !text.contains("H4ndSh4k3") && !text.contains("ndSh4k3"), "\(text)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: temp.appending("data/handshake")))
+    }
+
     @Test("out of file descriptors (EMFILE): the server backs off, keeps its open connections, then serves again")
     func runsOutOfDescriptors() throws {
         let temp = TemporaryFolder("memberledger-emfile")

@@ -113,10 +113,10 @@ struct WebhookDecoderTests {
             ("auth-wrong-handshake", WebhookError.unauthorized),
             ("auth-missing-handshake", .unauthorized),
             ("auth-handshake-in-body", .unauthorized),
-            ("unknown-command", .unknownCommand("aal_nonsense")),
-            ("two-commands", .severalCommands(["aal_genpass", "aal_updateuser"])),
-            ("ontraport-merge-field", .unsubstitutedMergeField(name: "contactId", value: "[Contact ID]")),
-            ("keap-merge-field", .unsubstitutedMergeField(name: "contactId", value: "~Contact.Id~")),
+            ("unknown-command", .unknownCommand(pair: 1)),
+            ("two-commands", .severalCommands(known: [.genpass, .updateUser], unknown: 0)),
+            ("ontraport-merge-field", .unsubstitutedMergeField(name: "contactId", style: .brackets)),
+            ("keap-merge-field", .unsubstitutedMergeField(name: "contactId", style: .tildes)),
             ("mailchimp-validator-get", .noCommand),
         ])
     func refusals(name: String, error: WebhookError) throws {
@@ -131,11 +131,17 @@ struct WebhookDecoderTests {
             ("application/json", "{\"contactId\":", "JSON body: invalid JSON"),
             ("application/json", "[1,2]", "JSON body: expected an object"),
             ("application/json", "{\"foo\":1}", "JSON body: no contact"),
-            ("application/x-www-form-urlencoded", "contactId=%ZZ", "form body: pair 1"),
-            ("application/x-www-form-urlencoded", "contactId=%C3%28", "form body: pair 1"),
+            ("application/x-www-form-urlencoded", "contactId=%ZZ", "form body pair 1: the value has bad %-encoding"),
+            ("application/x-www-form-urlencoded", "contactId=%C3%28", "form body pair 1: the value is not UTF-8"),
+            ("application/x-www-form-urlencoded", "contactId=1&%E2%28=1", "form body pair 2: the name is not UTF-8"),
             ("application/x-www-form-urlencoded", "email=a%40b.c", "no contact id"),
-            ("multipart/form-data; boundary=x", "--x", "content type multipart/form-data"),
-            ("application/x-www-form-urlencoded", "contactId=1&teamId={{team.id}}", "teamId is \"{{team.id}}\""),
+            ("multipart/form-data; boundary=x", "--x", "the content type is not read"),
+            (
+                "application/x-www-form-urlencoded", "contactId=1&teamId={{team.id}}",
+                "teamId holds a {{ … }} placeholder"
+            ),
+            ("application/json", #"{"contactId":"1","parameters":{"x":"%X%"}}"#, "a parameter no command takes holds"),
+            ("application/json", #"{"contactId":"1","contactId":"2"}"#, "at byte 17: a key appears twice"),
         ])
     func malformed(contentType: String, body: String, message: String) {
         let request = IncomingRequest(
