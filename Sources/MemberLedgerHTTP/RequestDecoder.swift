@@ -34,7 +34,7 @@ struct RequestDecoder {
 
     /// Whether part of a request has been taken (a line begun, a head without its body).
     func isMidRequest(_ buffer: ReceiveBuffer) -> Bool {
-        if case .head = phase { return !buffer.isEmpty }
+        if case .head(let parser) = phase { return parser.hasStarted || !buffer.isEmpty }
         return true
     }
 

@@ -24,6 +24,9 @@ struct RequestHeadParser {
         self.limit = limit
     }
 
+    /// Whether any byte of a request has been taken (a request line or header begun or complete).
+    var hasStarted: Bool { headBytes > 0 || scannedInLine > 0 }
+
     /// Consumes the complete lines at the front of `bytes`.
     ///
     /// - Returns: How many bytes were consumed (the caller drops them), and the head once its empty
@@ -77,7 +80,7 @@ struct RequestHeadParser {
                 method: requestLine.method, target: requestLine.target, minorVersion: requestLine.minorVersion,
                 headers: fields)
         }
-        let field = try Self.parseField(line)
+        let field = try Self.parseField(line, place: "header \(fields.count + 1)")
         fields.append(name: field.name, value: field.value)
         return nil
     }
@@ -120,21 +123,26 @@ struct RequestHeadParser {
     /// `field-name ":" OWS field-value OWS`. A line starting with whitespace is obs-fold (or whitespace
     /// before the first field), refused as RFC 9112 §5.2 allows; whitespace before the colon is refused as
     /// §5.1 requires. Values are decoded as UTF-8, invalid sequences replaced.
-    static func parseField(_ line: ArraySlice<UInt8>) throws(HTTPRequestError) -> (name: String, value: String) {
+    ///
+    /// `place` says which field this is (`header 3`, `trailer field 1`): an error names the field by it,
+    /// never by the name or value sent, so a rejection never reflects the client's bytes.
+    static func parseField(
+        _ line: ArraySlice<UInt8>, place: String
+    ) throws(HTTPRequestError) -> (name: String, value: String) {
         guard let first = line.first, first != HTTPSyntax.space, first != HTTPSyntax.tab else {
-            throw .malformed("header line starts with whitespace (obs-fold)")
+            throw .malformed("\(place): line starts with whitespace (obs-fold)")
         }
-        guard let colon = line.firstIndex(of: HTTPSyntax.colon) else { throw .malformed("header line has no colon") }
+        guard let colon = line.firstIndex(of: HTTPSyntax.colon) else { throw .malformed("\(place): no colon") }
         let name = line[line.startIndex..<colon]
         if let last = name.last, last == HTTPSyntax.space || last == HTTPSyntax.tab {
-            throw .malformed("whitespace between header name and colon")
+            throw .malformed("\(place): whitespace between the name and the colon")
         }
-        guard HTTPSyntax.isToken(name) else { throw .malformed("header name is not a token") }
+        guard HTTPSyntax.isToken(name) else { throw .malformed("\(place): name is not a token") }
         var value = line[(colon + 1)...]
         while let byte = value.first, byte == HTTPSyntax.space || byte == HTTPSyntax.tab { value.removeFirst() }
         while let byte = value.last, byte == HTTPSyntax.space || byte == HTTPSyntax.tab { value.removeLast() }
         guard value.allSatisfy(HTTPSyntax.isFieldValueByte) else {
-            throw .malformed("control byte in the value of \(String(decoding: name, as: UTF8.self))")
+            throw .malformed("\(place): control byte in the value")
         }
         return (String(decoding: name, as: UTF8.self), String(decoding: value, as: UTF8.self))
     }

@@ -44,15 +44,34 @@ final class CommitQueue: @unchecked Sendable {
         }
     }
 
-    /// One caller waiting for its records to be durable.
+    /// One caller waiting for its records to be durable: blocked in `wait`, or told through the callback
+    /// given to `whenDurable` (on the flusher's thread, or at once when the sync already happened).
     final class Waiter: @unchecked Sendable {
         private let semaphore = DispatchSemaphore(value: 0)
-        /// Set by the flusher before it signals; read by the caller after it wakes.
-        private var error: JournalError?
+        private let lock = NSLock()
+        /// Set by the flusher; read by the caller after it wakes.
+        private var outcome: JournalError??
+        private var callback: (@Sendable (JournalError?) -> Void)?
 
         func complete(_ error: JournalError?) {
-            self.error = error
-            semaphore.signal()
+            lock.lock()
+            outcome = .some(error)
+            let callback = self.callback
+            self.callback = nil
+            lock.unlock()
+            if let callback { callback(error) } else { semaphore.signal() }
+        }
+
+        /// Calls `callback` once the records are durable (nil) or failed (the error).
+        func whenDurable(_ callback: @escaping @Sendable (JournalError?) -> Void) {
+            lock.lock()
+            if let outcome {
+                lock.unlock()
+                callback(outcome)
+                return
+            }
+            self.callback = callback
+            lock.unlock()
         }
 
         /// Waits until durable; with a timeout, gives up waiting (the record is still written: the caller
@@ -63,7 +82,9 @@ final class CommitQueue: @unchecked Sendable {
             } else {
                 semaphore.wait()
             }
-            if let error { throw error }
+            lock.lock()
+            defer { lock.unlock() }
+            if case .some(.some(let error)) = outcome { throw error }
         }
     }
 

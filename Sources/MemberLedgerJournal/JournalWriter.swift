@@ -118,15 +118,34 @@ public final class JournalWriter: Sendable {
     public func append<Result>(
         _ draft: EventDraft, timeout: Double? = nil, onStamp: (Event) -> Result
     ) throws(JournalError) -> (event: Event, result: Result) {
+        let (event, result, waiter) = try enqueue(draft, onStamp: onStamp)
+        try waiter.wait(timeout: timeout, seq: event.seq)
+        return (event, result)
+    }
+
+    /// Stamps, applies (`onStamp`) and chains one event under the queue's lock, and returns its waiter.
+    private func enqueue<Result>(
+        _ draft: EventDraft, onStamp: (Event) -> Result
+    ) throws(JournalError) -> (Event, Result, CommitQueue.Waiter) {
         // Everything but seq and time is encoded before the lock, in parallel with other appenders.
         let tail = try Self.checkedTail(of: draft.stamped(seq: 1, at: Timestamp(microseconds: 0)))
-        let (event, result, waiter) = try queue.enqueue { (state) throws(JournalError) in
+        return try queue.enqueue { (state) throws(JournalError) in
             let event = draft.stamped(seq: state.head.seq + 1, at: max(clock(), state.head.recordedAt))
             let result = onStamp(event)
             state.chain(event, tail: tail)
             return (event, result)
         }
-        try waiter.wait(timeout: timeout, seq: event.seq)
+    }
+
+    /// Appends one event without waiting: `onStamp` runs as in `append(_:timeout:onStamp:)`, and
+    /// `whenDurable` is called once the record is durable (nil) or the journal failed (the error), on the
+    /// flusher's thread: it must only hand the news on (the server posts it to an event loop).
+    public func appendWithoutWaiting<Result>(
+        _ draft: EventDraft, onStamp: (Event) -> Result,
+        whenDurable: @escaping @Sendable (JournalError?) -> Void
+    ) throws(JournalError) -> (event: Event, result: Result) {
+        let (event, result, waiter) = try enqueue(draft, onStamp: onStamp)
+        waiter.whenDurable(whenDurable)
         return (event, result)
     }
 

@@ -9,9 +9,10 @@ import Synchronization
 /// The webhook server: every request becomes a durable event before it is answered.
 ///
 /// Routes: `/?aal_COMMAND=HANDSHAKE…` (GET or POST) for the fourteen commands, `POST /events` (Bearer
-/// handshake) for site events, `GET /healthz`, `GET /metrics`. A request is decoded, its generated values
-/// made (password hashing happens here, on the request's own thread, never under the journal's lock),
-/// recorded and applied, and only then answered: 200 applied/unchanged/duplicate, 422 rejected by a rule
+/// handshake) for site events, `GET /healthz`, `GET /metrics`. A request is decoded on its event loop,
+/// its generated values made (a genpass's password is hashed on a bounded pool off the loops, never
+/// under the journal's lock), recorded and applied, and answered once the group commit has made it
+/// durable (a callback, not a waiting thread): 200 applied/unchanged/duplicate, 422 rejected by a rule
 /// (journaled all the same), 400 malformed, 401 bad handshake (not journaled), 503 when the append queue
 /// is full or the journal has stopped. Never 410, which makes ActiveCampaign disable a webhook.
 public final class WebhookServer: Sendable {
@@ -29,6 +30,10 @@ public final class WebhookServer: Sendable {
     private let snapshotSeqAtStart: Int64
     /// The CRM link, the password spool and the outbox worker.
     private let connector: Connector
+    /// Hashes new members' passwords (and spools them) off the event loops; full, a genpass is answered 503.
+    private let hashing: WorkPool
+    /// Answers 503 for appends the disk has not made durable within `durabilityTimeout`.
+    private let deadlines: DurabilityDeadlines
 
     /// Opens the data folder (taking the writer's lock and recovering the journal), rebuilds the live
     /// state from the newest snapshot and the journal, and records the catalog if it changed.
@@ -52,6 +57,9 @@ public final class WebhookServer: Sendable {
             configuration.accessLog("catalog recorded at seq \(event.seq): \(outcome.status.rawValue)")
         }
         connector = try Connector(configuration: configuration, ledger: ledger)
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        hashing = WorkPool(threads: cores, queueLimit: 16 * cores, name: "password-hashing")
+        deadlines = DurabilityDeadlines(seconds: configuration.durabilityTimeout)
     }
 
     /// The CRM the server pulls from and writes back to, in words; nil without a connection.
@@ -61,7 +69,7 @@ public final class WebhookServer: Sendable {
     public func start() throws {
         let server = HTTPServer(
             configuration: configuration.http,
-            handler: { [self] request in handle(request) },
+            respond: { [self] request, responder in handle(request, responder) },
             rejected: { [self] rejection in
                 metrics.count("http", status: rejection.status)
                 log(
@@ -71,7 +79,7 @@ public final class WebhookServer: Sendable {
         try server.start()
         http.withLock { $0 = server }
         connector.start { [self] payload in
-            if case .success = append(EventDraft(payload)) { return true }
+            if case .success = appendWaiting(EventDraft(payload)) { return true }
             return false
         }
         guard configuration.snapshotEvery > 0 else { return }
@@ -102,6 +110,8 @@ public final class WebhookServer: Sendable {
         server?.shutdown()
         periodicSnapshots.withLock { $0 }?.stop()
         connector.stop()
+        hashing.stop()
+        deadlines.stop()
     }
 
     /// The last durable record.
@@ -128,23 +138,46 @@ public final class WebhookServer: Sendable {
 
     // MARK: - Routing
 
-    /// Answers one request exactly as the HTTP server hands it over: route, record, count and log it.
-    public func handle(_ request: HTTPRequest) -> HTTPResponse {
+    /// What a request came to: the endpoint and contact for the log and metrics, the seq recorded, and
+    /// the answer.
+    typealias Routed = (endpoint: String, contact: String, seq: Int64?, response: HTTPResponse)
+    /// Where a route sends what its request came to, now or once the journal made it durable.
+    typealias Finish = @Sendable (Routed) -> Void
+
+    /// Answers one request as the event loop hands it over: route, record, count and log it, and answer
+    /// through `responder` once the request is durable. Runs on the loop's thread and never blocks it:
+    /// hashing a new member's password runs on the hashing pool, waiting for the disk is a callback.
+    func handle(_ request: HTTPRequest, _ responder: HTTPResponder) {
         let started = DispatchTime.now().uptimeNanoseconds
-        let (endpoint, contact, seq, response) = route(request)
-        metrics.count(endpoint, status: response.status)
-        let latency = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6
-        log(
-            remote: request.remoteAddress, command: endpoint, contact: contact, status: response.status, seq: seq,
-            latency: latency)
-        return response
+        let remote = request.remoteAddress
+        route(request) { [self] routed in
+            metrics.count(routed.endpoint, status: routed.response.status)
+            let latency = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6
+            log(
+                remote: remote, command: routed.endpoint, contact: routed.contact, status: routed.response.status,
+                seq: routed.seq, latency: latency)
+            responder.respond(routed.response)
+        }
     }
 
-    private func route(_ request: HTTPRequest) -> (endpoint: String, contact: String, seq: Int64?, HTTPResponse) {
+    /// Answers one request and waits for the answer: for tools and benchmarks that hold a request in
+    /// memory. The server itself never waits.
+    public func handle(_ request: HTTPRequest) -> HTTPResponse {
+        let answered = DispatchSemaphore(value: 0)
+        let answer = Mutex<HTTPResponse?>(nil)
+        route(request) { routed in
+            answer.withLock { $0 = routed.response }
+            answered.signal()
+        }
+        answered.wait()
+        return answer.withLock { $0! }
+    }
+
+    private func route(_ request: HTTPRequest, _ finish: @escaping Finish) {
         switch request.path {
         case "/healthz":
             guard request.method == "GET" || request.method == "HEAD" else {
-                return ("healthz", "-", nil, Self.methodNotAllowed("GET"))
+                return finish(("healthz", "-", nil, Self.methodNotAllowed("GET")))
             }
             let head = ledger.writer.lastRecord
             var fields: [(key: String, value: JSONValue)] = [
@@ -153,37 +186,50 @@ public final class WebhookServer: Sendable {
             ]
             if let crm = connector.health(now: configuration.clock()) { fields.append(("crm", crm)) }
             let body: JSONValue = .object(fields)
-            return ("healthz", "-", nil, .json(stopped.load(ordering: .relaxed) ? 503 : 200, JSONWriter.bytes(body)))
+            finish(("healthz", "-", nil, .json(stopped.load(ordering: .relaxed) ? 503 : 200, JSONWriter.bytes(body))))
         case "/metrics":
-            guard request.method == "GET" else { return ("metrics", "-", nil, Self.methodNotAllowed("GET")) }
+            guard request.method == "GET" else { return finish(("metrics", "-", nil, Self.methodNotAllowed("GET"))) }
             let counters = ledger.writer.counters
             let text = metrics.render(
                 records: counters.records, syncs: counters.syncs, largestBatch: counters.largestBatch,
                 syncSeconds: counters.syncSeconds, maxSyncSeconds: counters.maxSyncSeconds,
                 head: ledger.writer.lastRecord.seq, extra: connector.metrics(now: configuration.clock()))
-            return (
-                "metrics", "-", nil,
-                HTTPResponse(
-                    status: 200, headers: [("Content-Type", "text/plain; version=0.0.4")], body: Array(text.utf8))
-            )
+            finish(
+                (
+                    "metrics", "-", nil,
+                    HTTPResponse(
+                        status: 200, headers: [("Content-Type", "text/plain; version=0.0.4")], body: Array(text.utf8))
+                ))
         case "/events":
-            return siteEvent(request)
+            siteEvent(request, finish)
         case "/admin/outbox/retry", "/admin/password/reset":
-            return admin(request)
+            // A reset hashes a new password: off the loop, like a genpass.
+            offLoop(endpoint: "admin", finish) { [self] in admin(request, finish) }
         case "/":
-            return webhook(request)
+            webhook(request, finish)
         default:
-            return (
-                "-", "-", nil,
-                Self.error(
-                    404, "no such path \(request.path); webhooks go to /?aal_COMMAND=HANDSHAKE, site events to /events")
-            )
+            finish(
+                (
+                    "-", "-", nil,
+                    Self.error(
+                        404,
+                        "no such path \(request.path); webhooks go to /?aal_COMMAND=HANDSHAKE, site events to /events"
+                    )
+                ))
+        }
+    }
+
+    /// Runs `work` on the hashing pool; a full pool is answered 503 at once.
+    private func offLoop(endpoint: String, _ finish: @escaping Finish, _ work: @escaping @Sendable () -> Void) {
+        guard hashing.submit(work) else {
+            return finish(
+                (endpoint, "-", nil, Self.unavailable("too many passwords are being hashed right now; retry shortly")))
         }
     }
 
     // MARK: - Webhooks
 
-    private func webhook(_ request: HTTPRequest) -> (endpoint: String, contact: String, seq: Int64?, HTTPResponse) {
+    private func webhook(_ request: HTTPRequest, _ finish: @escaping Finish) {
         let incoming = IncomingRequest(
             method: request.method, target: request.target, headers: request.headers.map { ($0.name, $0.value) },
             body: request.body)
@@ -193,27 +239,39 @@ public final class WebhookServer: Sendable {
         }
         let command = named.map { WebhookOperation(rawValue: $0) != nil ? $0 : "aal_unknown" } ?? "-"
         guard request.method == "GET" || request.method == "POST" else {
-            return (command, "-", nil, Self.methodNotAllowed("GET, POST"))
+            return finish((command, "-", nil, Self.methodNotAllowed("GET, POST")))
         }
         let delivery: WebhookDelivery
         do {
             delivery = try decoder.decode(incoming)
         } catch .unauthorized {
-            return (command, "-", nil, Self.error(401, WebhookError.unauthorized.description))
+            return finish((command, "-", nil, Self.error(401, WebhookError.unauthorized.description)))
         } catch .noCommand where incoming.query == nil || incoming.body.isEmpty {
             // A CRM checking the URL (Mailchimp's validator GETs it) gets a friendly answer, and nothing is recorded.
-            return ("-", "-", nil, Self.error(404, WebhookError.noCommand.description))
+            return finish(("-", "-", nil, Self.error(404, WebhookError.noCommand.description)))
         } catch {
-            return (command, "-", nil, Self.error(400, error.description))
+            return finish((command, "-", nil, Self.error(400, error.description)))
         }
         let contact = delivery.items.first?.command.contacts.first?.contactID ?? "-"
-        var answers: [(Event, Outcome, String?)] = []
-        for item in delivery.items {
-            switch record(item, request: delivery.request) {
-            case .success(let answer): answers.append(answer)
-            case .failure(let refusal): return (command, contact, nil, refusal.response)
+        let answer: @Sendable (Result<[(Event, Outcome, String?)], Refusal>) -> Void = { result in
+            switch result {
+            case .failure(let refusal): finish((command, contact, nil, refusal.response))
+            case .success(let answers): finish((command, contact, answers.last?.0.seq, Self.answer(answers)))
             }
         }
+        // A genpass makes (and may spool) a password: hashing and the spool's fsync stay off the loop.
+        if delivery.items.contains(where: { $0.command.operation == .genpass }) {
+            offLoop(endpoint: command, finish) { [self] in
+                record(delivery.items[...], request: delivery.request, answer)
+            }
+        } else {
+            record(delivery.items[...], request: delivery.request, answer)
+        }
+    }
+
+    /// The body for a delivery's recorded items: one outcome, or `results` for a batch; 422 when a rule
+    /// rejected every item.
+    static func answer(_ answers: [(Event, Outcome, String?)]) -> HTTPResponse {
         let body: JSONValue
         if answers.count == 1, let (event, outcome, password) = answers.first {
             body = Self.answer(event: event, outcome: outcome, password: password)
@@ -223,13 +281,30 @@ public final class WebhookServer: Sendable {
             ])
         }
         let allRejected = answers.allSatisfy { $0.1.status == .rejected }
-        return (command, contact, answers.last?.0.seq, .json(allRejected ? 422 : 200, JSONWriter.bytes(body)))
+        return .json(allRejected ? 422 : 200, JSONWriter.bytes(body))
     }
 
-    /// Generates values, records the command, and returns the event, its outcome and any new password.
+    /// Records the items one after another, each once the one before is durable, and answers with all of
+    /// them; the first refusal answers alone.
     private func record(
-        _ item: WebhookDelivery.Item, request: RawRequest
-    ) -> Result<(Event, Outcome, String?), Refusal> {
+        _ items: ArraySlice<WebhookDelivery.Item>, request: RawRequest, recorded: [(Event, Outcome, String?)] = [],
+        _ answer: @escaping @Sendable (Result<[(Event, Outcome, String?)], Refusal>) -> Void
+    ) {
+        guard let item = items.first else { return answer(.success(recorded)) }
+        record(item, request: request) { [self] result in
+            switch result {
+            case .failure(let refusal): answer(.failure(refusal))
+            case .success(let one): record(items.dropFirst(), request: request, recorded: recorded + [one], answer)
+            }
+        }
+    }
+
+    /// Generates values, records the command, and hands on the event, its outcome and any new password
+    /// once durable.
+    private func record(
+        _ item: WebhookDelivery.Item, request: RawRequest,
+        _ then: @escaping @Sendable (Result<(Event, Outcome, String?), Refusal>) -> Void
+    ) {
         let contactID = item.command.contacts.first?.contactID ?? ""
         let newMember = item.command.operation == .genpass && ledger.read { $0.member(contactID) == nil }
         var generator = SystemRandomNumberGenerator()
@@ -246,88 +321,143 @@ public final class WebhookServer: Sendable {
                 try connector.spool(password, hash: hash, contactID: contactID)
                 spooledHash = hash
             } catch {
-                return .failure(
-                    Refusal(Self.unavailable("the new password could not be kept for the CRM (\(error)); retry later")))
+                return then(
+                    .failure(
+                        Refusal(
+                            Self.unavailable("the new password could not be kept for the CRM (\(error)); retry later"))
+                    ))
             }
         }
-        let result = append(draft).map { event, outcome in
-            let created =
-                outcome.status == Outcome.Status.applied
-                && outcome.effects.contains(Effect.passwordSet(contactID: contactID))
-            return (event, outcome, created ? generated.password : nil)
+        let password = generated.password
+        append(draft) { [connector, spooledHash] result in
+            let answer = result.map { event, outcome in
+                let created =
+                    outcome.status == Outcome.Status.applied
+                    && outcome.effects.contains(Effect.passwordSet(contactID: contactID))
+                return (event, outcome, created ? password : nil)
+            }
+            // Kept when the append failed: a slow disk may still record it; the spool's sweep removes it if not.
+            if let spooledHash, case .success(let recorded) = answer, recorded.2 == nil {
+                connector.discard(hash: spooledHash)
+            }
+            then(answer)
         }
-        // Kept when the append failed: a slow disk may still record it; the spool's sweep removes it if not.
-        if let spooledHash, case .success(let answer) = result, answer.2 == nil { connector.discard(hash: spooledHash) }
-        return result
     }
 
-    /// Appends under backpressure: a full queue or a stopped journal is answered 503 at once.
-    private func append(_ draft: EventDraft) -> Result<(Event, Outcome), Refusal> {
-        if stopped.load(ordering: .relaxed) {
-            return .failure(
-                Refusal(Self.unavailable("the journal has stopped after a write failure; the server must be restarted"))
-            )
+    /// Appends under backpressure and hands on the event and its outcome once durable: a full queue or a
+    /// stopped journal is refused (503) at once, a disk slower than `durabilityTimeout` is answered 503
+    /// then (the record may still land; the sender's retry is then a duplicate).
+    private func append(
+        _ draft: EventDraft, _ then: @escaping @Sendable (Result<(Event, Outcome), Refusal>) -> Void
+    ) {
+        if let refusal = admission() { return then(.failure(refusal)) }
+        let once = AnswerOnce(then)
+        let recorded: (Event, Outcome)
+        do throws(JournalError) {
+            recorded = try ledger.recordWithoutWaiting(draft) { [self] event, outcome, failure in
+                metrics.pendingAppends.wrappingSubtract(1, ordering: .relaxed)
+                if let failure {
+                    once.give(.failure(refused(by: failure)))
+                } else {
+                    connector.queued(outcome)
+                    once.give(.success((event, outcome)))
+                }
+            }
+        } catch {
+            metrics.pendingAppends.wrappingSubtract(1, ordering: .relaxed)
+            return once.give(.failure(refused(by: error)))
         }
-        let depth = metrics.pendingAppends.wrappingAdd(1, ordering: .relaxed).newValue
+        let seq = recorded.0.seq
+        deadlines.add { [self] in once.give(.failure(refused(by: .stillWriting(seq: seq)))) }
+    }
+
+    /// Appends under backpressure and waits until durable (the connector's events, the catalog).
+    private func appendWaiting(_ draft: EventDraft) -> Result<(Event, Outcome), Refusal> {
+        if let refusal = admission() { return .failure(refusal) }
         defer { metrics.pendingAppends.wrappingSubtract(1, ordering: .relaxed) }
-        guard depth <= configuration.maxPendingAppends else {
-            return .failure(Refusal(Self.unavailable("too many requests are waiting to be recorded; retry shortly")))
-        }
         do throws(JournalError) {
             let recorded = try ledger.record(draft, timeout: configuration.durabilityTimeout)
             connector.queued(recorded.outcome)
             return .success(recorded)
-        } catch .stillWriting {
-            return .failure(
-                Refusal(Self.unavailable("the disk is slow and the request is not recorded yet; retry shortly")))
-        } catch .recordTooLarge(let bytes, let limit) {
-            return .failure(
-                Refusal(Self.error(413, JournalError.recordTooLarge(bytes: bytes, limit: limit).description)))
         } catch {
+            return .failure(refused(by: error))
+        }
+    }
+
+    /// Takes a place in the append queue, or the refusal when the journal has stopped or the queue is full.
+    private func admission() -> Refusal? {
+        if stopped.load(ordering: .relaxed) {
+            return Refusal(
+                Self.unavailable("the journal has stopped after a write failure; the server must be restarted"))
+        }
+        let depth = metrics.pendingAppends.wrappingAdd(1, ordering: .relaxed).newValue
+        guard depth <= configuration.maxPendingAppends else {
+            metrics.pendingAppends.wrappingSubtract(1, ordering: .relaxed)
+            return Refusal(Self.unavailable("too many requests are waiting to be recorded; retry shortly"))
+        }
+        return nil
+    }
+
+    /// The answer to a journal error; a failed write or sync stops the journal (fail-stop) once.
+    private func refused(by error: JournalError) -> Refusal {
+        switch error {
+        case .stillWriting:
+            return Refusal(Self.unavailable("the disk is slow and the request is not recorded yet; retry shortly"))
+        case .recordTooLarge(let bytes, let limit):
+            return Refusal(Self.error(413, JournalError.recordTooLarge(bytes: bytes, limit: limit).description))
+        default:
             if !stopped.exchange(true, ordering: .relaxed) { onJournalFailure(error) }
-            return .failure(
-                Refusal(Self.unavailable("the journal could not record the request (\(error)); retry later")))
+            return Refusal(Self.unavailable("the journal could not record the request (\(error)); retry later"))
         }
     }
 
     // MARK: - Site events
 
-    private func siteEvent(_ request: HTTPRequest) -> (endpoint: String, contact: String, seq: Int64?, HTTPResponse) {
-        guard request.method == "POST" else { return ("events", "-", nil, Self.methodNotAllowed("POST")) }
+    private func siteEvent(_ request: HTTPRequest, _ finish: @escaping Finish) {
+        guard request.method == "POST" else { return finish(("events", "-", nil, Self.methodNotAllowed("POST"))) }
         guard bearerHoldsHandshake(request) else {
-            return ("events", "-", nil, Self.error(401, "missing or wrong Authorization: Bearer HANDSHAKE"))
+            return finish(("events", "-", nil, Self.error(401, "missing or wrong Authorization: Bearer HANDSHAKE")))
         }
         let posted: SiteEventRequest
         do {
             let json = try JSONParser.parse(request.body)
             posted = try SiteEventRequest(json: json)
         } catch let error as JSONError {
-            return ("events", "-", nil, Self.error(400, "JSON body: \(error)"))
+            return finish(("events", "-", nil, Self.error(400, "JSON body: \(error)")))
         } catch {
-            return ("events", "-", nil, Self.error(400, "\(error)"))
+            return finish(("events", "-", nil, Self.error(400, "\(error)")))
         }
         let endpoint = posted.payload.typeName
         if case .catalogUpdated(let catalog) = posted.payload {
             do throws(CatalogError) {
                 try catalog.validate()
             } catch {
-                return (endpoint, "-", nil, Self.error(400, error.description))
+                return finish((endpoint, "-", nil, Self.error(400, error.description)))
             }
         }
         let key = posted.idempotencyKey ?? request.headers["Idempotency-Key"] ?? request.headers["webhook-id"]
         let draft = EventDraft(
             posted.payload.withoutSecretFields, fingerprint: key.map(Fingerprint.of(idempotencyKey:)),
             occurredAt: posted.occurredAt)
-        let contact = posted.payload.contactIDs.first ?? "-"
-        switch append(draft) {
-        case .success(let (event, outcome)):
-            let body = Self.answer(event: event, outcome: outcome, password: nil)
-            return (
-                endpoint, contact, event.seq,
-                .json(outcome.status == Outcome.Status.rejected ? 422 : 200, JSONWriter.bytes(body))
-            )
-        case .failure(let refusal):
-            return (endpoint, contact, nil, refusal.response)
+        recordAndAnswer(draft, endpoint: endpoint, contact: posted.payload.contactIDs.first ?? "-", finish)
+    }
+
+    /// Appends a draft and finishes with its outcome (422 when a rule rejected it), or the refusal.
+    private func recordAndAnswer(
+        _ draft: EventDraft, endpoint: String, contact: String, password: String? = nil, _ finish: @escaping Finish
+    ) {
+        append(draft) { result in
+            switch result {
+            case .success(let (event, outcome)):
+                let body = Self.answer(event: event, outcome: outcome, password: password)
+                finish(
+                    (
+                        endpoint, contact, event.seq,
+                        .json(outcome.status == Outcome.Status.rejected ? 422 : 200, JSONWriter.bytes(body))
+                    ))
+            case .failure(let refusal):
+                finish((endpoint, contact, nil, refusal.response))
+            }
         }
     }
 
@@ -342,52 +472,38 @@ public final class WebhookServer: Sendable {
 
     /// `POST /admin/outbox/retry` (`{"items":[3]}` or `{"all":true}`) and `POST /admin/password/reset`
     /// (`{"contactId":"42"}`), Bearer handshake: what `memberledger outbox retry` and `password reset` send
-    /// when this server holds the writer's lock.
-    private func admin(_ request: HTTPRequest) -> (endpoint: String, contact: String, seq: Int64?, HTTPResponse) {
-        guard request.method == "POST" else { return ("admin", "-", nil, Self.methodNotAllowed("POST")) }
+    /// when this server holds the writer's lock. Runs on the hashing pool.
+    private func admin(_ request: HTTPRequest, _ finish: @escaping Finish) {
+        guard request.method == "POST" else { return finish(("admin", "-", nil, Self.methodNotAllowed("POST"))) }
         guard bearerHoldsHandshake(request) else {
-            return ("admin", "-", nil, Self.error(401, "missing or wrong Authorization: Bearer HANDSHAKE"))
+            return finish(("admin", "-", nil, Self.error(401, "missing or wrong Authorization: Bearer HANDSHAKE")))
         }
         guard let json = try? JSONParser.parse(request.body) else {
-            return ("admin", "-", nil, Self.error(400, "the body must be a JSON object"))
+            return finish(("admin", "-", nil, Self.error(400, "the body must be a JSON object")))
         }
-        var password: String?
-        let draft: EventDraft
-        var contact = "-"
         if request.path == "/admin/outbox/retry" {
             guard let retry = AdminRequest.outboxRetry(json: json) else {
-                return ("admin", "-", nil, Self.error(400, "the body must be {\"items\":[ID, ...]} or {\"all\":true}"))
+                return finish(
+                    ("admin", "-", nil, Self.error(400, "the body must be {\"items\":[ID, ...]} or {\"all\":true}")))
             }
-            draft = EventDraft(.outboxRetryRequested(retry))
-        } else {
-            guard let id = json["contactId"]?.stringValue, !id.isEmpty else {
-                return ("admin", "-", nil, Self.error(400, "the body must be {\"contactId\":\"ID\"}"))
-            }
-            contact = id
-            guard ledger.read({ $0.member(id) != nil }) else {
-                return ("admin", id, nil, Self.error(404, Reason.unknownMember(contactID: id).description))
-            }
-            do throws(SystemError) {
-                let reset = try AdminRequest.passwordReset(
-                    contactID: id, iterations: configuration.passwordIterations,
-                    spool: connector.keepsPasswords ? PasswordSpool(folder: configuration.folder) : nil,
-                    now: configuration.clock())
-                draft = reset.draft
-                // Answered only when the CRM will not receive it: the admin must then hand it over.
-                password = connector.keepsPasswords ? nil : reset.password
-            } catch {
-                return ("admin", id, nil, Self.unavailable("the new password could not be spooled (\(error))"))
-            }
+            return recordAndAnswer(EventDraft(.outboxRetryRequested(retry)), endpoint: "admin", contact: "-", finish)
         }
-        switch append(draft) {
-        case .success(let (event, outcome)):
-            let body = Self.answer(event: event, outcome: outcome, password: password)
-            return (
-                "admin", contact, event.seq,
-                .json(outcome.status == Outcome.Status.rejected ? 422 : 200, JSONWriter.bytes(body))
-            )
-        case .failure(let refusal):
-            return ("admin", contact, nil, refusal.response)
+        guard let id = json["contactId"]?.stringValue, !id.isEmpty else {
+            return finish(("admin", "-", nil, Self.error(400, "the body must be {\"contactId\":\"ID\"}")))
+        }
+        guard ledger.read({ $0.member(id) != nil }) else {
+            return finish(("admin", id, nil, Self.error(404, Reason.unknownMember(contactID: id).description)))
+        }
+        do throws(SystemError) {
+            let reset = try AdminRequest.passwordReset(
+                contactID: id, iterations: configuration.passwordIterations,
+                spool: connector.keepsPasswords ? PasswordSpool(folder: configuration.folder) : nil,
+                now: configuration.clock())
+            // Answered only when the CRM will not receive it: the admin must then hand it over.
+            let password = connector.keepsPasswords ? nil : reset.password
+            recordAndAnswer(reset.draft, endpoint: "admin", contact: id, password: password, finish)
+        } catch {
+            finish(("admin", id, nil, Self.unavailable("the new password could not be spooled (\(error))")))
         }
     }
 
