@@ -29,6 +29,8 @@ final class EventLoop: @unchecked Sendable {
         let token: UInt64
         /// Whether it holds one of the server's connection slots (a refused one does not).
         let counted: Bool
+        /// The peer's address without its port, while no request of it has been read whole.
+        var unproven: String?
         var machine: ConnectionMachine
         var interest: ConnectionMachine.Interest
 
@@ -61,6 +63,10 @@ final class EventLoop: @unchecked Sendable {
     private var lastTick: UInt64 = 0
     private var acceptPausedAt: UInt64?
     private var scratch = [UInt8](repeating: 0, count: 64 * 1024)
+    /// Per peer address, this loop's connections that have not yet sent a whole request, oldest first.
+    private var unprovenByAddress: [String: [UInt64]] = [:]
+    /// This loop's share of `maxUnprovenPerAddress`.
+    private let unprovenLimit: Int
 
     /// A loop for `server`, watching `listener` for new connections.
     init(index: Int, server: HTTPServer, listener: Socket?) throws(SystemError) {
@@ -68,6 +74,7 @@ final class EventLoop: @unchecked Sendable {
         self.server = server
         self.listener = listener
         limits = ConnectionMachine.Limits(server.configuration)
+        unprovenLimit = max(1, server.configuration.maxUnprovenPerAddress / server.configuration.eventLoops)
         poller = try Poller()
         wakeup = try Wakeup()
         try poller.add(wakeup.descriptor, token: Self.wakeupToken, interest: .readable)
@@ -160,11 +167,47 @@ final class EventLoop: @unchecked Sendable {
         }
         connection.interest = ConnectionMachine.Interest(read: true, write: false)
         connections[token] = connection
+        if counted { admitUnproven(connection) }
         if !counted {
             perform(connection.machine.refuseAtOnce(HTTPServer.overloadedAnswer, now: Self.now), on: connection)
         } else if stopping {
             perform(connection.machine.stop(now: Self.now), on: connection)
         }
+    }
+
+    // MARK: - Slow senders
+
+    /// Counts a new connection against its address's connections that have sent no whole request yet;
+    /// over the limit, the oldest of them is closed to make room. Slow senders (a header line a second,
+    /// reconnecting when closed) from one address can then hold only a bounded share of the server, and
+    /// a real webhook from anywhere, which sends its request at once, is never refused for want of room.
+    private func admitUnproven(_ connection: Connection) {
+        let address = Self.host(of: connection.machine.remoteAddress)
+        connection.unproven = address
+        unprovenByAddress[address, default: []].append(connection.token)
+        guard let waiting = unprovenByAddress[address], waiting.count > unprovenLimit,
+            let oldest = connections[waiting[0]]
+        else { return }
+        server.rejected(
+            HTTPServerRejection(
+                status: 408,
+                reason: "closed: over \(server.configuration.maxUnprovenPerAddress) connections from "
+                    + "one address with no whole request", remoteAddress: oldest.machine.remoteAddress))
+        close(oldest)
+    }
+
+    /// The connection sent a whole request (or closed): it no longer counts as a slow sender.
+    private func prove(_ connection: Connection) {
+        guard let address = connection.unproven else { return }
+        connection.unproven = nil
+        unprovenByAddress[address]?.removeAll { $0 == connection.token }
+        if unprovenByAddress[address]?.isEmpty == true { unprovenByAddress[address] = nil }
+    }
+
+    /// `address:port` or `[v6]:port` without the port.
+    private static func host(of remoteAddress: String) -> String {
+        guard let colon = remoteAddress.lastIndex(of: ":") else { return remoteAddress }
+        return String(remoteAddress[..<colon])
     }
 
     // MARK: - Serving
@@ -224,6 +267,7 @@ final class EventLoop: @unchecked Sendable {
         for action in actions {
             switch action {
             case .handle(let request, let id):
+                if connection.unproven != nil { prove(connection) }
                 server.dispatch(request, responder: HTTPResponder(loop: self, token: connection.token, id: id))
             case .rejected(let rejection):
                 server.rejected(rejection)
@@ -262,6 +306,7 @@ final class EventLoop: @unchecked Sendable {
 
     private func close(_ connection: Connection) {
         guard connections.removeValue(forKey: connection.token) != nil else { return }
+        if connection.unproven != nil { prove(connection) }
         poller.remove(connection.socket.descriptor)
         connection.socket.close()
         if connection.counted { server.releaseConnectionSlot() }

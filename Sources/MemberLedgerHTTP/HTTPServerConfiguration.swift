@@ -12,6 +12,9 @@ public struct HTTPServerConfiguration: Sendable {
     /// Connections held at once (idle keep-alive ones included; none holds a thread). One more is
     /// accepted, answered `503` with `Retry-After: 1` at once, and closed.
     public var maxConnections: Int
+    /// Connections from one peer address that have not yet sent a whole request (slow senders); over it,
+    /// the oldest of them is closed to make room for the new one, so nothing is refused for their sake.
+    public var maxUnprovenPerAddress: Int
     /// Event loop threads; by default one per core.
     public var eventLoops: Int
     /// Threads for a blocking handler (`HTTPServer.init(configuration:handler:rejected:)`); requests
@@ -34,8 +37,10 @@ public struct HTTPServerConfiguration: Sendable {
     public init(
         host: String = "127.0.0.1", port: Int = 8080, maxConnections: Int = 16_384, maxHeaderBytes: Int = 16 * 1024,
         maxBodyBytes: Int = 1 << 20, readTimeoutSeconds: Double = 5.0, requestDeadlineSeconds: Double = 10.0,
-        eventLoops: Int = ProcessInfo.processInfo.activeProcessorCount, blockingThreads: Int = 64
+        eventLoops: Int = ProcessInfo.processInfo.activeProcessorCount, blockingThreads: Int = 64,
+        maxUnprovenPerAddress: Int = 256
     ) {
+        self.maxUnprovenPerAddress = maxUnprovenPerAddress
         self.host = host
         self.port = port
         self.maxConnections = maxConnections
@@ -53,6 +58,7 @@ public struct HTTPServerConfiguration: Sendable {
         if maxConnections < 1 { return "maxConnections must be at least 1" }
         if !(1...256).contains(eventLoops) { return "eventLoops must be in 1...256" }
         if blockingThreads < 1 { return "blockingThreads must be at least 1" }
+        if maxUnprovenPerAddress < 1 { return "maxUnprovenPerAddress must be at least 1" }
         if maxHeaderBytes < 64 { return "maxHeaderBytes must be at least 64" }
         if maxBodyBytes < 0 { return "maxBodyBytes must not be negative" }
         if !(readTimeoutSeconds > 0 && readTimeoutSeconds < 86_400) {

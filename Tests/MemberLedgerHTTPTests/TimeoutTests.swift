@@ -68,3 +68,30 @@ struct TimeoutTests {
         #expect(server.rejections.all.isEmpty, "an idle close is not a rejection")
     }
 }
+
+/// Slow senders from one address hold a bounded share of the server; real requests are never refused.
+@Suite("Slow senders")
+struct SlowSenderTests {
+    @Test("over the per-address limit of connections with no whole request, the oldest is closed")
+    func oldestSlowSenderMakesRoom() async throws {
+        var configuration = HTTPServerConfiguration.testing(readTimeout: 20, deadline: 30)
+        configuration.eventLoops = 1
+        configuration.maxUnprovenPerAddress = 4
+        let server = try TestServer(configuration)
+        defer { server.server.shutdown() }
+        // Six connections that each send the start of a request and nothing more.
+        var slow: [LoopbackClient] = []
+        for _ in 0..<6 {
+            let client = try LoopbackClient(port: server.port)
+            try client.send(Array("GET / HTTP/1.1\r\nX-Slow: ".utf8))
+            slow.append(client)
+        }
+        #expect(await eventually { server.rejections.all.filter { $0.status == 408 }.count == 2 })
+        #expect(server.server.openConnections == 4)
+        // A real request from the same address is answered, however many slow senders came before it.
+        let answered = try await LibraryClient.send(port: server.port, [.init(method: "GET", target: "/real")])
+        #expect(answered.map(\.status) == [200])
+        #expect(server.rejections.all.allSatisfy { $0.reason.contains("no whole request") })
+        _ = slow
+    }
+}
