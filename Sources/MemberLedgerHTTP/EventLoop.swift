@@ -19,6 +19,8 @@ final class EventLoop: @unchecked Sendable {
     enum Mail {
         /// The answer to request `id` of the connection with `token`.
         case answer(token: UInt64, id: UInt64, HTTPResponse)
+        /// Work to run on the loop's thread.
+        case run(@Sendable () -> Void)
         /// The server is stopping.
         case stop
     }
@@ -243,6 +245,8 @@ final class EventLoop: @unchecked Sendable {
                 case .answer(let token, let id, let response):
                     guard let connection = connections[token] else { continue }
                     perform(connection.machine.answered(id: id, response, now: Self.now), on: connection)
+                case .run(let work):
+                    work()
                 case .stop:
                     beginStop()
                 }

@@ -11,4 +11,10 @@ public struct HTTPResponder: Sendable {
     public func respond(_ response: HTTPResponse) {
         loop.post(.answer(token: token, id: id, response))
     }
+
+    /// Runs `work` on the connection's event loop (soon after, when called there): where the answer is
+    /// made, logged and sent, so the thread that learnt of it (the journal's flusher) hands it on at once.
+    public func onLoop(_ work: @escaping @Sendable () -> Void) {
+        loop.post(.run(work))
+    }
 }

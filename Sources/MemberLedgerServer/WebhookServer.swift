@@ -141,8 +141,10 @@ public final class WebhookServer: Sendable {
     /// What a request came to: the endpoint and contact for the log and metrics, the seq recorded, and
     /// the answer.
     typealias Routed = (endpoint: String, contact: String, seq: Int64?, response: HTTPResponse)
-    /// Where a route sends what its request came to, now or once the journal made it durable.
-    typealias Finish = @Sendable (Routed) -> Void
+    /// Where a route sends what its request came to, now or once the journal made it durable: as a
+    /// closure that makes it, run on the connection's event loop (never on the journal's flusher, which
+    /// must get back to the disk).
+    typealias Finish = @Sendable (@escaping @Sendable () -> Routed) -> Void
 
     /// Answers one request as the event loop hands it over: route, record, count and log it, and answer
     /// through `responder` once the request is durable. Runs on the loop's thread and never blocks it:
@@ -150,13 +152,16 @@ public final class WebhookServer: Sendable {
     func handle(_ request: HTTPRequest, _ responder: HTTPResponder) {
         let started = DispatchTime.now().uptimeNanoseconds
         let remote = request.remoteAddress
-        route(request) { [self] routed in
-            metrics.count(routed.endpoint, status: routed.response.status)
-            let latency = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6
-            log(
-                remote: remote, command: routed.endpoint, contact: routed.contact, status: routed.response.status,
-                seq: routed.seq, latency: latency)
-            responder.respond(routed.response)
+        route(request) { [self] make in
+            responder.onLoop { [self] in
+                let routed = make()
+                metrics.count(routed.endpoint, status: routed.response.status)
+                let latency = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6
+                log(
+                    remote: remote, command: routed.endpoint, contact: routed.contact,
+                    status: routed.response.status, seq: routed.seq, latency: latency)
+                responder.respond(routed.response)
+            }
         }
     }
 
@@ -165,8 +170,8 @@ public final class WebhookServer: Sendable {
     public func handle(_ request: HTTPRequest) -> HTTPResponse {
         let answered = DispatchSemaphore(value: 0)
         let answer = Mutex<HTTPResponse?>(nil)
-        route(request) { routed in
-            answer.withLock { $0 = routed.response }
+        route(request) { make in
+            answer.withLock { $0 = make().response }
             answered.signal()
         }
         answered.wait()
@@ -177,7 +182,7 @@ public final class WebhookServer: Sendable {
         switch request.path {
         case "/healthz":
             guard request.method == "GET" || request.method == "HEAD" else {
-                return finish(("healthz", "-", nil, Self.methodNotAllowed("GET")))
+                return finish { ("healthz", "-", nil, Self.methodNotAllowed("GET")) }
             }
             let head = ledger.writer.lastRecord
             var fields: [(key: String, value: JSONValue)] = [
@@ -186,20 +191,22 @@ public final class WebhookServer: Sendable {
             ]
             if let crm = connector.health(now: configuration.clock()) { fields.append(("crm", crm)) }
             let body: JSONValue = .object(fields)
-            finish(("healthz", "-", nil, .json(stopped.load(ordering: .relaxed) ? 503 : 200, JSONWriter.bytes(body))))
+            let status = stopped.load(ordering: .relaxed) ? 503 : 200
+            finish { ("healthz", "-", nil, .json(status, JSONWriter.bytes(body))) }
         case "/metrics":
-            guard request.method == "GET" else { return finish(("metrics", "-", nil, Self.methodNotAllowed("GET"))) }
+            guard request.method == "GET" else { return finish { ("metrics", "-", nil, Self.methodNotAllowed("GET")) } }
             let counters = ledger.writer.counters
             let text = metrics.render(
                 records: counters.records, syncs: counters.syncs, largestBatch: counters.largestBatch,
                 syncSeconds: counters.syncSeconds, maxSyncSeconds: counters.maxSyncSeconds,
                 head: ledger.writer.lastRecord.seq, extra: connector.metrics(now: configuration.clock()))
-            finish(
+            finish {
                 (
                     "metrics", "-", nil,
                     HTTPResponse(
                         status: 200, headers: [("Content-Type", "text/plain; version=0.0.4")], body: Array(text.utf8))
-                ))
+                )
+            }
         case "/events":
             siteEvent(request, finish)
         case "/admin/outbox/retry", "/admin/password/reset":
@@ -208,22 +215,24 @@ public final class WebhookServer: Sendable {
         case "/":
             webhook(request, finish)
         default:
-            finish(
+            finish {
                 (
                     "-", "-", nil,
                     Self.error(
                         404,
                         "no such path \(request.path); webhooks go to /?aal_COMMAND=HANDSHAKE, site events to /events"
                     )
-                ))
+                )
+            }
         }
     }
 
     /// Runs `work` on the hashing pool; a full pool is answered 503 at once.
     private func offLoop(endpoint: String, _ finish: @escaping Finish, _ work: @escaping @Sendable () -> Void) {
         guard hashing.submit(work) else {
-            return finish(
-                (endpoint, "-", nil, Self.unavailable("too many passwords are being hashed right now; retry shortly")))
+            return finish {
+                (endpoint, "-", nil, Self.unavailable("too many passwords are being hashed right now; retry shortly"))
+            }
         }
     }
 
@@ -239,24 +248,24 @@ public final class WebhookServer: Sendable {
         }
         let command = named.map { WebhookOperation(rawValue: $0) != nil ? $0 : "aal_unknown" } ?? "-"
         guard request.method == "GET" || request.method == "POST" else {
-            return finish((command, "-", nil, Self.methodNotAllowed("GET, POST")))
+            return finish { (command, "-", nil, Self.methodNotAllowed("GET, POST")) }
         }
         let delivery: WebhookDelivery
         do {
             delivery = try decoder.decode(incoming)
         } catch .unauthorized {
-            return finish((command, "-", nil, Self.error(401, WebhookError.unauthorized.description)))
+            return finish { (command, "-", nil, Self.error(401, WebhookError.unauthorized.description)) }
         } catch .noCommand where incoming.query == nil || incoming.body.isEmpty {
             // A CRM checking the URL (Mailchimp's validator GETs it) gets a friendly answer, and nothing is recorded.
-            return finish(("-", "-", nil, Self.error(404, WebhookError.noCommand.description)))
+            return finish { ("-", "-", nil, Self.error(404, WebhookError.noCommand.description)) }
         } catch {
-            return finish((command, "-", nil, Self.error(400, error.description)))
+            return finish { (command, "-", nil, Self.error(400, error.description)) }
         }
         let contact = delivery.items.first?.command.contacts.first?.contactID ?? "-"
         let answer: @Sendable (Result<[(Event, Outcome, String?)], Refusal>) -> Void = { result in
             switch result {
-            case .failure(let refusal): finish((command, contact, nil, refusal.response))
-            case .success(let answers): finish((command, contact, answers.last?.0.seq, Self.answer(answers)))
+            case .failure(let refusal): finish { (command, contact, nil, refusal.response) }
+            case .success(let answers): finish { (command, contact, answers.last?.0.seq, Self.answer(answers)) }
             }
         }
         // A genpass makes (and may spool) a password: hashing and the spool's fsync stay off the loop.
@@ -414,25 +423,25 @@ public final class WebhookServer: Sendable {
     // MARK: - Site events
 
     private func siteEvent(_ request: HTTPRequest, _ finish: @escaping Finish) {
-        guard request.method == "POST" else { return finish(("events", "-", nil, Self.methodNotAllowed("POST"))) }
+        guard request.method == "POST" else { return finish { ("events", "-", nil, Self.methodNotAllowed("POST")) } }
         guard bearerHoldsHandshake(request) else {
-            return finish(("events", "-", nil, Self.error(401, "missing or wrong Authorization: Bearer HANDSHAKE")))
+            return finish { ("events", "-", nil, Self.error(401, "missing or wrong Authorization: Bearer HANDSHAKE")) }
         }
         let posted: SiteEventRequest
         do {
             let json = try JSONParser.parse(request.body)
             posted = try SiteEventRequest(json: json)
         } catch let error as JSONError {
-            return finish(("events", "-", nil, Self.error(400, "JSON body: \(error)")))
+            return finish { ("events", "-", nil, Self.error(400, "JSON body: \(error)")) }
         } catch {
-            return finish(("events", "-", nil, Self.error(400, "\(error)")))
+            return finish { ("events", "-", nil, Self.error(400, "\(error)")) }
         }
         let endpoint = posted.payload.typeName
         if case .catalogUpdated(let catalog) = posted.payload {
             do throws(CatalogError) {
                 try catalog.validate()
             } catch {
-                return finish((endpoint, "-", nil, Self.error(400, error.description)))
+                return finish { (endpoint, "-", nil, Self.error(400, error.description)) }
             }
         }
         let key = posted.idempotencyKey ?? request.headers["Idempotency-Key"] ?? request.headers["webhook-id"]
@@ -450,13 +459,14 @@ public final class WebhookServer: Sendable {
             switch result {
             case .success(let (event, outcome)):
                 let body = Self.answer(event: event, outcome: outcome, password: password)
-                finish(
+                finish {
                     (
                         endpoint, contact, event.seq,
                         .json(outcome.status == Outcome.Status.rejected ? 422 : 200, JSONWriter.bytes(body))
-                    ))
+                    )
+                }
             case .failure(let refusal):
-                finish((endpoint, contact, nil, refusal.response))
+                finish { (endpoint, contact, nil, refusal.response) }
             }
         }
     }
@@ -474,25 +484,26 @@ public final class WebhookServer: Sendable {
     /// (`{"contactId":"42"}`), Bearer handshake: what `memberledger outbox retry` and `password reset` send
     /// when this server holds the writer's lock. Runs on the hashing pool.
     private func admin(_ request: HTTPRequest, _ finish: @escaping Finish) {
-        guard request.method == "POST" else { return finish(("admin", "-", nil, Self.methodNotAllowed("POST"))) }
+        guard request.method == "POST" else { return finish { ("admin", "-", nil, Self.methodNotAllowed("POST")) } }
         guard bearerHoldsHandshake(request) else {
-            return finish(("admin", "-", nil, Self.error(401, "missing or wrong Authorization: Bearer HANDSHAKE")))
+            return finish { ("admin", "-", nil, Self.error(401, "missing or wrong Authorization: Bearer HANDSHAKE")) }
         }
         guard let json = try? JSONParser.parse(request.body) else {
-            return finish(("admin", "-", nil, Self.error(400, "the body must be a JSON object")))
+            return finish { ("admin", "-", nil, Self.error(400, "the body must be a JSON object")) }
         }
         if request.path == "/admin/outbox/retry" {
             guard let retry = AdminRequest.outboxRetry(json: json) else {
-                return finish(
-                    ("admin", "-", nil, Self.error(400, "the body must be {\"items\":[ID, ...]} or {\"all\":true}")))
+                return finish {
+                    ("admin", "-", nil, Self.error(400, "the body must be {\"items\":[ID, ...]} or {\"all\":true}"))
+                }
             }
             return recordAndAnswer(EventDraft(.outboxRetryRequested(retry)), endpoint: "admin", contact: "-", finish)
         }
         guard let id = json["contactId"]?.stringValue, !id.isEmpty else {
-            return finish(("admin", "-", nil, Self.error(400, "the body must be {\"contactId\":\"ID\"}")))
+            return finish { ("admin", "-", nil, Self.error(400, "the body must be {\"contactId\":\"ID\"}")) }
         }
         guard ledger.read({ $0.member(id) != nil }) else {
-            return finish(("admin", id, nil, Self.error(404, Reason.unknownMember(contactID: id).description)))
+            return finish { ("admin", id, nil, Self.error(404, Reason.unknownMember(contactID: id).description)) }
         }
         do throws(SystemError) {
             let reset = try AdminRequest.passwordReset(
@@ -503,7 +514,7 @@ public final class WebhookServer: Sendable {
             let password = connector.keepsPasswords ? nil : reset.password
             recordAndAnswer(reset.draft, endpoint: "admin", contact: id, password: password, finish)
         } catch {
-            finish(("admin", id, nil, Self.unavailable("the new password could not be spooled (\(error))")))
+            finish { ("admin", id, nil, Self.unavailable("the new password could not be spooled (\(error))")) }
         }
     }
 
