@@ -1,4 +1,5 @@
 import Foundation
+import MemberLedgerSystem
 import Synchronization
 
 #if canImport(Glibc)
@@ -123,11 +124,11 @@ public final class ChildProcess: Sendable {
         if let exit = state.withLock({ $0 }) { return exit }
         var info = siginfo_t()
         // WNOWAIT: learn that it ended without reaping it yet, so `signal` never hits a reused pid.
-        while waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) == -1 && errno == EINTR {}
+        _ = Syscall.run { waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) }
         return state.withLock { exit in
             if let exit { return exit }
             var status: Int32 = 0
-            while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+            _ = Syscall.run { waitpid(pid, &status, 0) }
             let signal = status & 0x7F
             let ended =
                 signal == 0
@@ -153,11 +154,10 @@ public final class ChildProcess: Sendable {
     public func readOutput() -> [UInt8] {
         guard let outputPipe else { return [] }
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { read(outputPipe, $0.baseAddress, $0.count) }
-            if count >= 0 { return Array(buffer[0..<count]) }
-            if errno != EINTR { return [] }
+        let count = buffer.withUnsafeMutableBytes { raw in Syscall.run { read(outputPipe, raw.baseAddress, raw.count) }
         }
+        guard case .success(let read) = count else { return [] }
+        return Array(buffer[0..<read])
     }
 
     /// Reads stdout to its end.

@@ -1,4 +1,5 @@
 import Foundation
+import MemberLedgerSystem
 
 #if canImport(Glibc)
     import Glibc
@@ -55,10 +56,11 @@ public final class LoopbackClient {
     public func send(_ bytes: [UInt8]) throws(Failure) {
         var sent = 0
         while sent < bytes.count {
-            let count = bytes[sent...].withUnsafeBytes { systemSend(descriptor, $0.baseAddress, $0.count) }
-            if count < 0 && errno == EINTR { continue }
-            guard count > 0 else { throw Failure() }
-            sent += count
+            let count = bytes[sent...].withUnsafeBytes { raw in
+                Syscall.run { systemSend(descriptor, raw.baseAddress, raw.count) }
+            }
+            guard case .success(let written) = count, written > 0 else { throw Failure() }
+            sent += written
         }
     }
 
@@ -108,13 +110,11 @@ public final class LoopbackClient {
 
     private func receive() throws(Failure) {
         var chunk = [UInt8](repeating: 0, count: 16 * 1024)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
-            if count < 0 && errno == EINTR { continue }
-            guard count > 0 else { throw Failure() }
-            buffered += chunk[..<count]
-            return
+        let count = chunk.withUnsafeMutableBytes { raw in
+            Syscall.run { recv(descriptor, raw.baseAddress, raw.count, 0) }
         }
+        guard case .success(let received) = count, received > 0 else { throw Failure() }
+        buffered += chunk[..<received]
     }
 }
 

@@ -196,14 +196,9 @@ func emit(_ descriptor: Int32, _ bytes: [UInt8]) {
     bytes.withUnsafeBytes { buffer in
         var offset = 0
         while offset < buffer.count {
-            let written = write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-            if written > 0 {
-                offset += written
-            } else if written < 0 && errno == EINTR {
-                continue
-            } else {
-                return
-            }
+            let result = Syscall.run { write(descriptor, buffer.baseAddress! + offset, buffer.count - offset) }
+            guard case .success(let written) = result, written > 0 else { return }
+            offset += written
         }
     }
 }
