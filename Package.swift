@@ -32,7 +32,7 @@ let package = Package(
                 "MemberLedgerCore", "MemberLedgerJournal", "MemberLedgerHTTP", "MemberLedgerWebhooks", "MemberLedgerCRM",
             ]
         ),
-        .target(name: "MemberLedgerTesting", dependencies: ["MemberLedgerCore", "MemberLedgerHTTP"]),
+        .target(name: "MemberLedgerTesting", dependencies: ["MemberLedgerCore", "MemberLedgerHTTP", "MemberLedgerSystem"]),
         .target(
             name: "MemberLedgerCampaigns",
             dependencies: [
