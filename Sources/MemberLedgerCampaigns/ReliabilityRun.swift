@@ -75,13 +75,19 @@ public struct ReliabilityRun: Sendable {
 
         let webhooks = try HTTPFixture.all()
         done(ParserFuzzCampaign(fixtures: webhooks.map(\.wireBytes)).run(inputs: scale.parserInputs, seed: seed &+ 3))
+        done(try Self.serverFuzz(inputs: scale.serverInputs, seed: seed &+ 4, scratch: scratch))
+    }
+
+    /// Mutated fixture requests sent to the built server over loopback (also run alone, at any size, by
+    /// `memberledger-torture fuzz-server`).
+    public static func serverFuzz(inputs: Int, seed: UInt64, scratch: String) throws -> CampaignReport {
+        let webhooks = try HTTPFixture.all()
         guard let valid = webhooks.first(where: { $0.name == "activecampaign-genpass" }) else {
             throw CocoaError(.fileNoSuchFile)
         }
-        done(
-            ServerFuzzCampaign(
-                fixtures: webhooks.map(\.wireBytes), valid: valid.wireBytes, data: "\(scratch)/fuzz-server",
-                logPath: "\(scratch)/fuzz-server.log"
-            ).run(inputs: scale.serverInputs, seed: seed &+ 4))
+        return ServerFuzzCampaign(
+            fixtures: webhooks.map(\.wireBytes), valid: valid.wireBytes, data: "\(scratch)/fuzz-server",
+            logPath: "\(scratch)/fuzz-server.log"
+        ).run(inputs: inputs, seed: seed)
     }
 }

@@ -20,7 +20,11 @@ public struct IncomingRequest: Sendable {
 
     /// The first value of a header, matched without regard to case.
     public func header(_ name: String) -> String? {
-        headers.first { $0.name.lowercased() == name.lowercased() }?.value
+        // Compared byte by byte, ASCII letters folded: no lowered copy of every name on every lookup.
+        func folded(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
+        return headers.first {
+            $0.name.utf8.count == name.utf8.count && $0.name.utf8.elementsEqual(name.utf8) { folded($0) == folded($1) }
+        }?.value
     }
 
     /// The target before `?`.

@@ -13,6 +13,8 @@ import MemberLedgerJournal
 //       every campaign of Docs/reliability.md (long by default), one summary line each; exit 1 on a failure
 //   memberledger-torture faults --seed N
 //       replays one storage-fault run and prints what failed
+//   memberledger-torture fuzz-server [--inputs N] [--seed N]
+//       the loopback server fuzzing campaign alone, at any size (10^6 for Docs/reliability.md)
 
 /// Writes a line to stdout at once (unbuffered), so a kill loses no acknowledgement already printed.
 func say(_ line: String) {
@@ -26,6 +28,7 @@ func usage() -> Never {
             usage: memberledger-torture append DIR [THREADS]
                    memberledger-torture campaign [--quick] [--seed N]
                    memberledger-torture faults --seed N
+                   memberledger-torture fuzz-server [--inputs N] [--seed N]
 
             """.utf8))
     exit(64)
@@ -71,6 +74,21 @@ case "faults":
     try? FileManager.default.removeItem(atPath: scratch)
     say(report.summary)
     for failure in report.failures { say("FAILED \(failure)") }
+    exit(report.failures.isEmpty ? 0 : 1)
+case "fuzz-server":
+    let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("memberledger-fuzz-\(getpid())").path
+    try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+    var inputs = 1_000_000
+    if let index = arguments.firstIndex(of: "--inputs") {
+        guard index + 1 < arguments.count, let value = Int(arguments[index + 1]), value > 0 else { usage() }
+        inputs = value
+    }
+    say("server fuzzing, \(inputs) inputs, started \(Date())")
+    let report = try ReliabilityRun.serverFuzz(inputs: inputs, seed: seed(default: 20_261_129), scratch: scratch)
+    try? FileManager.default.removeItem(atPath: scratch)
+    say(report.summary)
+    for failure in report.failures.prefix(20) { say("FAILED \(failure)") }
+    say("finished \(Date())")
     exit(report.failures.isEmpty ? 0 : 1)
 default:
     usage()
