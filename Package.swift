@@ -20,6 +20,8 @@ let package = Package(
         .target(name: "CMemberLedgerSHA"),
         // epoll, eventfd and accept4, which Swift's Glibc module does not expose; see its header.
         .target(name: "CMemberLedgerSystem"),
+        // Counts allocations by interposing malloc and friends; linked into memberledger-bench only.
+        .target(name: "CMemberLedgerAllocationCount"),
         .target(name: "MemberLedgerSystem", dependencies: ["CMemberLedgerSystem"]),
         .target(name: "MemberLedgerCore", dependencies: ["CMemberLedgerSHA"]),
         .target(name: "MemberLedgerJournal", dependencies: ["MemberLedgerCore", "MemberLedgerSystem"]),
@@ -54,7 +56,7 @@ let package = Package(
             name: "memberledger-bench",
             dependencies: [
                 "MemberLedgerCore", "MemberLedgerJournal", "MemberLedgerHTTP", "MemberLedgerServer", "MemberLedgerCRM",
-                "MemberLedgerTesting",
+                "MemberLedgerTesting", "CMemberLedgerAllocationCount",
             ]
         ),
         .testTarget(

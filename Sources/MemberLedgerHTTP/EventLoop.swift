@@ -55,7 +55,10 @@ final class EventLoop: @unchecked Sendable {
     private let poller: Poller
     private let wakeup: Wakeup
     private let mailbox = Mutex<[Mail]>([])
-    private let thread = Mutex<pthread_t?>(nil)
+    #if os(Linux)
+        /// The loop's thread (`pthread_t` is an integer on Linux), so a post from it needs no wake-up.
+        private let thread = Atomic<UInt>(0)
+    #endif
     private let limits: ConnectionMachine.Limits
     // Touched only on the loop's thread.
     private var connections: [UInt64: Connection] = [:]
@@ -95,13 +98,21 @@ final class EventLoop: @unchecked Sendable {
         if wasEmpty && !isCurrentThread { wakeup.signal() }
     }
 
+    /// Whether the caller is the loop's thread. Off Linux it answers false: a post then always signals,
+    /// which costs a wake-up, never a lost message.
     private var isCurrentThread: Bool {
-        thread.withLock { loopThread in loopThread.map { pthread_equal($0, pthread_self()) != 0 } ?? false }
+        #if os(Linux)
+            thread.load(ordering: .relaxed) == pthread_self()
+        #else
+            false
+        #endif
     }
 
     /// Serves until stopped and every connection has closed.
     func run() {
-        thread.withLock { $0 = pthread_self() }
+        #if os(Linux)
+            thread.store(pthread_self(), ordering: .relaxed)
+        #endif
         lastTick = Self.now
         while !(stopping && connections.isEmpty) {
             poller.wait(milliseconds: 100) { event in

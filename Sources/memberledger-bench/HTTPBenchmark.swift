@@ -4,195 +4,149 @@ import MemberLedgerHTTP
 import MemberLedgerJournal
 import MemberLedgerServer
 
-/// What wrk measured.
-struct WrkResult {
-    var requestsPerSecond: Double
-    var p50: Double
-    var p99: Double
-    var max: Double
-    var requests: Int
-    var non2xx: Int
-    var socketErrors: Int
+/// The HTTP scenarios, in the order they run; `memberledger-bench http [SECONDS] [NAME,NAME…]` picks some.
+enum HTTPScenario: String, CaseIterable {
+    /// Durable ingest at 1, 16, 64 and 256 connections beside nginx and PostgreSQL; allocations per request.
+    case ingest
+    /// 640 connections (10× the 64-connection load) with wrk's 1 s timeout.
+    case overload
+    /// 10 000 idle keep-alive connections: RSS and threads.
+    case idle
+    /// 1 000 slow senders while real webhooks arrive.
+    case slow
+    /// A burst of new members' genpass beside updateusers.
+    case genpass
 }
 
-/// Runs wrk with the script against a port and reads its figures (latencies in milliseconds).
-func wrk(connections: Int, port: Int, script: String, seconds: Int = 10, timeout: Int = 2) -> WrkResult? {
-    let threads = min(2, connections)
-    let result = shell(
-        "wrk -t\(threads) -c\(connections) -d\(seconds)s --timeout \(timeout)s --latency -s \(script) "
-            + "http://127.0.0.1:\(port)/")
-    func milliseconds(_ text: Substring) -> Double? {
-        let units: [(String, Double)] = [("us", 0.001), ("ms", 1), ("s", 1000), ("m", 60_000)]
-        for (unit, factor) in units where text.hasSuffix(unit) {
-            if let value = Double(text.dropLast(unit.count)) { return value * factor }
-        }
-        return nil
-    }
-    var figures = WrkResult(requestsPerSecond: 0, p50: 0, p99: 0, max: 0, requests: 0, non2xx: 0, socketErrors: 0)
-    for line in result.output.split(separator: "\n") {
-        let words = line.split(separator: " ")
-        if line.hasPrefix("Requests/sec:"), let value = words.last.flatMap({ Double($0) }) {
-            figures.requestsPerSecond = value
-        }
-        if words.first == "50%", let value = words.last.flatMap(milliseconds) { figures.p50 = value }
-        if words.first == "99%", let value = words.last.flatMap(milliseconds) { figures.p99 = value }
-        if words.first == "Latency", words.count >= 4, let value = milliseconds(words[3]) { figures.max = value }
-        if line.contains("requests in"), let value = words.first.flatMap({ Int($0) }) { figures.requests = value }
-        if line.contains("Non-2xx"), let value = words.last.flatMap({ Int($0) }) { figures.non2xx = value }
-        if line.contains("Socket errors") {
-            figures.socketErrors = line.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }.reduce(0, +)
-        }
-    }
-    return figures.requestsPerSecond > 0 ? figures : nil
-}
+/// The handshake every bench server is set up with.
+let benchHandshake = "benchhandshake0123456789"
+/// Members imported before the runs (contact ids `0..<benchMembers`), so that every update applies.
+let benchMembers = 5000
 
-/// Scenario 4: durable HTTP ingest under wrk at 1, 16, 64 and 256 connections, beside nginx answering
-/// `return 200` (the HTTP limit) and PostgreSQL's durable INSERT of the same bodies (pgbench), then a
-/// 10× overload run that must answer every request (200 or 503) in under a second and lose none.
-func httpBenchmark(overloadOnly: Bool = false) {
-    say("== HTTP ingest (wrk, 10 s per run, ActiveCampaign-style aal_updateuser bodies) ==")
+/// The HTTP benchmarks: durable ingest under wrk beside nginx answering `return 200` (the HTTP limit)
+/// and PostgreSQL's durable INSERT (pgbench), allocations per request, a 10× overload that must answer
+/// every request within 1 s and lose none, idle keep-alive connections, slow senders, and a genpass
+/// burst. The server runs inside this process, so its CPU, RSS, threads and allocations are this
+/// process's; every client runs in a process of its own.
+func httpBenchmark(seconds: Int = 10, scenarios: Set<HTTPScenario> = Set(HTTPScenario.allCases)) {
+    say("== HTTP (wrk \(seconds) s per run, ActiveCampaign-style aal_updateuser bodies for imported members) ==")
     guard installed("wrk") else { return skipped("HTTP ingest", needs: "wrk") }
+    let descriptors = raiseDescriptorLimit()
     let folder = temporaryFolder("http")
     defer { try? FileManager.default.removeItem(atPath: folder) }
-    let handshake = "benchhandshake0123456789"
-    do {
-        let writer = try! JournalWriter(folder: DataFolder(path: "\(folder)/data"))
-        let members = (0..<5000).map {
-            EventDraft(.memberImported(MemberImported(contact: ContactData(contactID: String($0)))))
-        }
-        _ = try! writer.append(contentsOf: members)
-    }
+    importMembers(into: "\(folder)/data", count: benchMembers)
     var http = HTTPServerConfiguration()
     http.port = 18090
     let server = try! WebhookServer(
         configuration: ServerConfiguration(
-            folder: DataFolder(path: "\(folder)/data"), http: http, handshake: handshake, passwordIterations: 1000))
+            folder: DataFolder(path: "\(folder)/data"), http: http, handshake: benchHandshake,
+            passwordIterations: 1000))
     try! server.start()
     defer { server.shutdown() }
-    let script = "\(folder)/post.lua"
-    try! """
-    counter = 0
-    request = function()
-      counter = counter + 1
-      local body = "contact%5Bid%5D=" .. (counter % 5000) .. "&contact%5Bemail%5D=u" .. counter .. "%40example.com&contact%5Btags%5D=month%2C+TIER" .. (counter % 3)
-      return wrk.format("POST", "/?aal_updateuser=\(handshake)", {["Content-Type"] = "application/x-www-form-urlencoded"}, body)
-    end
-    """.write(toFile: script, atomically: true, encoding: .utf8)
+    say(
+        "server: \(http.eventLoops) event loops on \(ProcessInfo.processInfo.activeProcessorCount) cores, "
+            + "\(benchMembers) members imported, descriptor limit \(descriptors); "
+            + "probe: \(probeUpdateUser(port: http.port, contactID: "42"))")
+    let script = "\(folder)/updateuser.lua"
+    try! updateUserLua(handshake: benchHandshake, members: benchMembers)
+        .write(toFile: script, atomically: true, encoding: .utf8)
 
-    var nginxRunning = false
-    if installed("nginx") {
-        try! """
-        daemon off; pid \(folder)/nginx.pid; error_log \(folder)/nginx.log; worker_processes 1;
-        events { worker_connections 1024; }
-        http { access_log off; client_body_temp_path \(folder); server { listen 127.0.0.1:18091; location / { return 200 'ok'; } } }
-        """.write(toFile: "\(folder)/nginx.conf", atomically: true, encoding: .utf8)
-        shell("nginx -c \(folder)/nginx.conf -p \(folder) > /dev/null 2>&1 &")
-        nginxRunning =
-            shell(
-                "for i in 1 2 3 4 5 6 7 8 9 10; do curl -s -o /dev/null http://127.0.0.1:18091/ && exit 0; sleep 0.2; done; exit 1"
-            ).status == 0
+    var sixteenConnectionP99: Double?
+    if scenarios.contains(.ingest) {
+        sixteenConnectionP99 = ingestBenchmark(folder: folder, port: http.port, script: script, seconds: seconds)
     }
-    if !nginxRunning { skipped("limit: nginx return 200", needs: "nginx") }
-    defer { if nginxRunning { shell("kill $(cat \(folder)/nginx.pid)") } }
-    let postgres = ScratchPostgres()
-    if let postgres {
-        postgres.psql("CREATE TABLE events(id bigserial PRIMARY KEY, body text)")
-        try!
-            "INSERT INTO events(body) VALUES ('contact%5Bid%5D=42&contact%5Bemail%5D=u42%40example.com&contact%5Btags%5D=month%2C+TIER1');\n"
-            .write(toFile: "\(folder)/insert.sql", atomically: true, encoding: .utf8)
-        shell("chmod 755 \(folder) && chmod 644 \(folder)/insert.sql")
-    } else {
-        skipped("peer: PostgreSQL durable INSERT (pgbench)", needs: "postgresql")
+    if scenarios.contains(.overload) {
+        overloadBenchmark(server: server, folder: folder, port: http.port, seconds: seconds)
     }
-
-    let nginxMaster =
-        nginxRunning
-        ? pid_t(
-            (try? String(contentsOfFile: "\(folder)/nginx.pid", encoding: .utf8))?
-                .trimmingCharacters(in: .whitespacesAndNewlines) ?? "") : nil
-    for connections in overloadOnly ? [] : [1, 16, 64, 256] {
-        let cpuBefore = cpuSeconds(of: [getpid()])
-        guard let ours = wrk(connections: connections, port: 18090, script: script) else {
-            say("\(connections) connections: wrk gave no figures")
-            continue
+    if scenarios.contains(.idle) { idleConnectionsBenchmark(folder: folder, count: 10_000, limit: descriptors) }
+    if scenarios.contains(.slow) {
+        for spread in [false, true] {
+            slowClientsBenchmark(folder: folder, port: http.port, seconds: seconds, spread: spread)
         }
-        let ourCPU = (cpuSeconds(of: [getpid()]) - cpuBefore) / Double(max(1, ours.requests)) * 1e6
-        var line = String(
-            format: "durable ingest, %d connections: %.0f req/s, p50 %.2f ms, p99 %.2f ms, max %.1f ms", connections,
-            ours.requestsPerSecond, ours.p50, ours.p99, ours.max)
-        // Over the connection cap (128) part of the answers are 503: say how many, never count them silently.
-        if ours.non2xx > 0 { line += " (\(ours.non2xx) of \(ours.requests) answered 503)" }
-        if nginxRunning, let nginx = wrk(connections: connections, port: 18091, script: script) {
-            line += String(
-                format: "  %.2f× nginx (%.0f req/s)", ours.requestsPerSecond / nginx.requestsPerSecond,
-                nginx.requestsPerSecond)
-        }
-        // What a request costs the server in CPU: on two cores shared with wrk, this is what bounds req/s.
-        var cost = String(format: "    server CPU per request: ours %.1f µs", ourCPU)
-        if let nginxMaster,
-            let nginxCPU = nginxCPUPerRequest(master: nginxMaster, connections: connections, script: script)
-        {
-            cost += String(format: ", nginx %.1f µs (a second wrk run, for its CPU)", nginxCPU)
-        }
-        if let postgres {
-            let run = shell(
-                "pgbench \(postgres.connection) -n -c \(connections) -j \(min(2, connections)) -T 10 -f \(folder)/insert.sql postgres"
-            )
-            if let tpsLine = run.output.split(separator: "\n").first(where: { $0.hasPrefix("tps") }),
-                let tps = tpsLine.split(separator: " ").dropFirst(2).first.flatMap({ Double($0) })
-            {
-                line += String(format: "  %.2f× PostgreSQL INSERT (%.0f tps)", ours.requestsPerSecond / tps, tps)
-            }
-        }
-        say(line)
-        say(cost)
     }
-    // 10× the 64-connection load: more connections than the server takes; every one must be answered.
-    let before = server.head.seq
-    if let overload = wrk(connections: 640, port: 18090, script: script) {
-        let journaled = server.head.seq - before
-        let answeredOK = overload.requests - overload.non2xx
-        say(
-            String(
-                format:
-                    "overload, 640 connections: %d requests, %d answered 503, %d socket errors, max latency %.0f ms, %d journaled for %d answered 200 (%@)",
-                overload.requests, overload.non2xx, overload.socketErrors, overload.max, journaled, answeredOK,
-                Int(journaled) >= answeredOK ? "none lost" : "LOST"))
+    if scenarios.contains(.genpass) {
+        genpassBurstBenchmark(folder: folder, seconds: seconds, updatesAloneP99: sixteenConnectionP99)
     }
-    genpassBurstBenchmark(folder: folder)
 }
 
-/// A burst of new members: `aal_genpass` for contacts the ledger has never seen, so each request hashes
-/// a password with PBKDF2 at the production 600 000 iterations (80 ms of CPU with SHA-NI) before it is
-/// recorded. This is what a CRM's first sync of a list looks like, and the costliest request there is.
-func genpassBurstBenchmark(folder: String) {
-    var http = HTTPServerConfiguration()
-    http.port = 18092
-    let server = try! WebhookServer(
-        configuration: ServerConfiguration(
-            folder: DataFolder(path: "\(folder)/genpass-data"), http: http, handshake: "benchhandshake0123456789"))
-    try! server.start()
-    defer { server.shutdown() }
-    let script = "\(folder)/genpass.lua"
-    // A prefix per wrk thread (a fresh table's address) keeps contact ids unique across threads.
-    try! """
-    counter = 0
-    prefix = ""
-    init = function(args) prefix = string.gsub(tostring({}), "[^%w]", "") end
-    request = function()
-      counter = counter + 1
-      local body = "contactId=" .. prefix .. "-" .. counter .. "&Email=new" .. counter .. "%40example.com"
-      return wrk.format("POST", "/?aal_genpass=benchhandshake0123456789", {["Content-Type"] = "application/x-www-form-urlencoded"}, body)
-    end
-    """.write(toFile: script, atomically: true, encoding: .utf8)
-    guard let burst = wrk(connections: 64, port: 18092, script: script, timeout: 30) else {
-        return say("genpass burst: wrk gave no figures")
+/// Raises this process's soft descriptor limit to its hard limit (10 000 idle connections need as many
+/// descriptors, and children inherit it); returns the limit now in force.
+func raiseDescriptorLimit() -> Int {
+    var limit = rlimit()
+    guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return 1024 }
+    if limit.rlim_cur < limit.rlim_max {
+        var raised = limit
+        raised.rlim_cur = limit.rlim_max
+        if setrlimit(Int32(RLIMIT_NOFILE.rawValue), &raised) == 0 { limit = raised }
     }
-    say(
-        String(
-            format:
-                "genpass burst (new members, PBKDF2 600000 iterations), 64 connections: %.0f req/s, p50 %.0f ms, p99 %.0f ms, max %.0f ms, %d answered 503, %d socket errors",
-            burst.requestsPerSecond, burst.p50, burst.p99, burst.max, burst.non2xx, burst.socketErrors))
+    return Int(clamping: limit.rlim_cur)
+}
+
+/// A data folder whose journal holds `count` imported members with ids `0..<count`.
+func importMembers(into path: String, count: Int) {
+    let writer = try! JournalWriter(folder: DataFolder(path: path))
+    let members = (0..<count).map {
+        EventDraft(.memberImported(MemberImported(contact: ContactData(contactID: String($0)))))
+    }
+    _ = try! writer.append(contentsOf: members)
+}
+
+/// One updateuser like the load's, for an imported member: its status and outcome, in words.
+func probeUpdateUser(port: Int, contactID: String) -> String {
+    let body = "contact%5Bid%5D=\(contactID)&contact%5Bemail%5D=probe%40example.com&contact%5Btags%5D=month%2C+TIER1"
+    let answer = shell(
+        "curl -s -w ' %{http_code}' -X POST -H 'Content-Type: application/x-www-form-urlencoded' "
+            + "--data '\(body)' 'http://127.0.0.1:\(port)/?aal_updateuser=\(benchHandshake)'"
+    ).output
+    let status = answer.split(separator: " ").last.map(String.init) ?? "?"
+    let outcome = answer.firstRange(of: #""outcome":""#).map { range in
+        String(answer[range.upperBound...].prefix { $0 != "\"" })
+    }
+    return "aal_updateuser of member \(contactID) answered \(status), outcome \(outcome ?? "?")"
+}
+
+// MARK: - Peers
+
+/// nginx answering `return 200` on a port, with a worker per core, from a scratch config.
+final class ScratchNginx {
+    let master: pid_t
+    let port: Int
+    private let folder: String
+
+    init?(folder: String, port: Int) {
+        guard installed("nginx") else { return nil }
+        self.folder = folder
+        self.port = port
+        try! """
+        daemon off; pid \(folder)/nginx.pid; error_log \(folder)/nginx.log;
+        worker_processes \(ProcessInfo.processInfo.activeProcessorCount);
+        events { worker_connections 4096; }
+        http { access_log off; client_body_temp_path \(folder); server { listen 127.0.0.1:\(port); location / { return 200 'ok'; } } }
+        """.write(toFile: "\(folder)/nginx.conf", atomically: true, encoding: .utf8)
+        shell("nginx -c \(folder)/nginx.conf -p \(folder) > /dev/null 2>&1 &")
+        let up = shell(
+            "for i in $(seq 50); do curl -s -o /dev/null http://127.0.0.1:\(port)/ && exit 0; sleep 0.1; done; exit 1")
+        guard up.status == 0,
+            let pid = pid_t(
+                (try? String(contentsOfFile: "\(folder)/nginx.pid", encoding: .utf8))?
+                    .trimmingCharacters(in: .whitespacesAndNewlines) ?? "")
+        else { return nil }
+        master = pid
+    }
+
+    /// The master and its workers.
+    var processes: [pid_t] { [master] + children(of: master) }
+
+    deinit { shell("kill \(master)") }
+}
+
+/// The processes whose parent is `parent` (the parent pid is the 4th field of `/proc/PID/stat`).
+func children(of parent: pid_t) -> [pid_t] {
+    let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+    return entries.compactMap { pid_t($0) }.filter { pid in
+        guard let fields = procStatFields(pid), fields.count > 1 else { return false }
+        return pid_t(fields[1]) == parent
+    }
 }
 
 /// The fields of `/proc/PID/stat` after the command name (so the process state is the first), or nil.
@@ -215,21 +169,198 @@ func cpuSeconds(of pids: [pid_t]) -> Double {
     }
 }
 
-/// nginx's worker processes: the children of its master (the parent pid is the 4th field overall).
-func nginxWorkers(master: pid_t) -> [pid_t] {
-    let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
-    return entries.compactMap { pid_t($0) }.filter { pid in
-        guard let fields = procStatFields(pid), fields.count > 1 else { return false }
-        return pid_t(fields[1]) == master
-    }
+/// This process's thread count (`Threads:` in `/proc/self/status`).
+func threadCount() -> Int {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+        let line = status.split(separator: "\n").first(where: { $0.hasPrefix("Threads:") })
+    else { return 0 }
+    return Int(line.split(separator: "\t").last?.trimmingCharacters(in: .whitespaces) ?? "") ?? 0
 }
 
-/// nginx's CPU per request over one more wrk run against it.
-func nginxCPUPerRequest(master: pid_t, connections: Int, script: String) -> Double? {
-    let processes = [master] + nginxWorkers(master: master)
-    let before = cpuSeconds(of: processes)
-    guard let run = wrk(connections: connections, port: 18091, script: script, seconds: 5), run.requests > 0 else {
-        return nil
+/// pgbench's rate for durable INSERTs of the webhook body at `clients` clients.
+func pgbenchInsertRate(_ postgres: ScratchPostgres, clients: Int, seconds: Int, script: String) -> Double? {
+    let run = shell(
+        "pgbench \(postgres.connection) -n -c \(clients) -j \(min(2, clients)) -T \(seconds) -f \(script) postgres")
+    guard let tpsLine = run.output.split(separator: "\n").first(where: { $0.hasPrefix("tps") }) else { return nil }
+    return tpsLine.split(separator: " ").dropFirst(2).first.flatMap { Double($0) }
+}
+
+// MARK: - Ingest
+
+/// Durable ingest at 1, 16, 64 and 256 connections, each beside nginx (same wrk load) and PostgreSQL's
+/// durable INSERT at as many clients; CPU per request of both servers; allocations per request at 64
+/// connections. Returns the 16-connection p99 (the genpass scenario's updateusers alone).
+func ingestBenchmark(folder: String, port: Int, script: String, seconds: Int) -> Double? {
+    let nginx = ScratchNginx(folder: folder, port: 18091)
+    if nginx == nil { skipped("limit: nginx return 200", needs: "nginx") }
+    let postgres = ScratchPostgres()
+    let insertScript = "\(folder)/insert.sql"
+    if let postgres {
+        postgres.psql("CREATE TABLE events(id bigserial PRIMARY KEY, body text)")
+        // synchronous_commit and fsync at their defaults (on): each INSERT is durable when answered.
+        try!
+            "INSERT INTO events(body) VALUES ('contact%5Bid%5D=42&contact%5Bemail%5D=u42%40example.com&contact%5Btags%5D=month%2C+TIER1');\n"
+            .write(toFile: insertScript, atomically: true, encoding: .utf8)
+        shell("chmod 755 \(folder) && chmod 644 \(insertScript)")
+    } else {
+        skipped("peer: PostgreSQL durable INSERT (pgbench)", needs: "postgresql")
     }
-    return (cpuSeconds(of: processes) - before) / Double(run.requests) * 1e6
+    if !AllocationCounter.interposed {
+        say("allocations per request: not counted, malloc interposition did not take in this build")
+    }
+
+    struct Row {
+        var ours: WrkResult
+        var ourCPU: Double
+        var nginx: WrkResult?
+        var nginxCPU: Double?
+        var postgres: Double?
+        var allocations: Double?
+    }
+    var rows: [Int: Row] = [:]
+    for connections in [1, 16, 64, 256] {
+        // Allocations are counted in the 64-connection run itself; its CPU figure includes the counting.
+        let counting = connections == 64 && AllocationCounter.interposed
+        let mark = counting ? AllocationCounter.start() : 0
+        let cpuBefore = cpuSeconds(of: [getpid()])
+        let run = wrk(connections: connections, port: port, script: script, seconds: seconds)
+        let cpu = cpuSeconds(of: [getpid()]) - cpuBefore
+        let allocations = counting ? AllocationCounter.stop(since: mark) : 0
+        guard let ours = run else {
+            say("durable ingest, \(connections) connections: wrk gave no figures")
+            continue
+        }
+        var row = Row(ours: ours, ourCPU: cpu / Double(max(1, ours.requests)) * 1e6)
+        if counting { row.allocations = Double(allocations) / Double(max(1, ours.requests)) }
+        if let nginx {
+            let processes = nginx.processes
+            let before = cpuSeconds(of: processes)
+            row.nginx = wrk(connections: connections, port: nginx.port, script: script, seconds: seconds)
+            if let requests = row.nginx?.requests, requests > 0 {
+                row.nginxCPU = (cpuSeconds(of: processes) - before) / Double(requests) * 1e6
+            }
+        }
+        if let postgres {
+            row.postgres = pgbenchInsertRate(postgres, clients: connections, seconds: seconds, script: insertScript)
+        }
+        rows[connections] = row
+
+        var line = String(
+            format: "durable ingest, %d connections: %.0f req/s, p50 %.2f ms, p99 %.2f ms, max %.1f ms", connections,
+            ours.requestsPerSecond, ours.p50, ours.p99, ours.max)
+        // Over the append queue's limit (128 waiting) part of the answers are 503: say how many.
+        if ours.non2xx > 0 { line += " (\(ours.non2xx) of \(ours.requests) answered non-2xx)" }
+        if ours.socketErrors > 0 { line += ", \(socketErrorWords(ours))" }
+        if let nginx = row.nginx {
+            line += String(
+                format: "  %.2f× nginx (%.0f req/s)", ours.requestsPerSecond / nginx.requestsPerSecond,
+                nginx.requestsPerSecond)
+        }
+        if let tps = row.postgres {
+            line += String(format: "  %.2f× PostgreSQL INSERT (%.0f tps)", ours.requestsPerSecond / tps, tps)
+        }
+        say(line)
+        // What a request costs in CPU: on two cores shared with wrk, this is what bounds req/s.
+        var cost = String(format: "    server CPU per request: ours %.1f µs", row.ourCPU)
+        if let nginxCPU = row.nginxCPU { cost += String(format: ", nginx %.1f µs", nginxCPU) }
+        if let allocations = row.allocations {
+            cost += String(format: "; allocations per request: %.1f (malloc family, whole process)", allocations)
+        }
+        say(cost)
+    }
+
+    // The issue's first target, gathered: the 64-connection run against its peers.
+    if let row = rows[64] {
+        let best = rows.compactMap { connections, row in row.postgres.map { (connections, $0) } }.max { $0.1 < $1.1 }
+        var parts = [String(format: "%.0f req/s", row.ours.requestsPerSecond)]
+        if let nginx = row.nginx {
+            parts.append(
+                String(
+                    format: "%.2f× nginx with %d workers (%.0f req/s; target ≥ 0.5×)",
+                    row.ours.requestsPerSecond / nginx.requestsPerSecond,
+                    ProcessInfo.processInfo.activeProcessorCount, nginx.requestsPerSecond))
+        } else {
+            parts.append("nginx skipped")
+        }
+        if let (clients, tps) = best {
+            parts.append(
+                String(
+                    format: "%.2f× PostgreSQL's best durable INSERT rate (%.0f tps at %d clients; target ≥ 3×)",
+                    row.ours.requestsPerSecond / tps, tps, clients))
+        } else {
+            parts.append("PostgreSQL skipped")
+        }
+        parts.append(String(format: "p99 %.2f ms (target ≤ 10 ms)", row.ours.p99))
+        var cpu = String(format: "server CPU %.1f µs per request (target ≤ 15 µs", row.ourCPU)
+        if let nginxCPU = row.nginxCPU { cpu += String(format: "; nginx %.1f µs", nginxCPU) }
+        parts.append(cpu + ")")
+        if let allocations = row.allocations {
+            parts.append(String(format: "%.1f allocations per request", allocations))
+        }
+        say("ingest at 64 connections: " + parts.joined(separator: ", "))
+    }
+    return rows[16]?.ours.p99
+}
+
+// MARK: - Overload
+
+/// 10× the 64-connection load with wrk's timeout at 1 s: every request must be answered 200, or 503 with
+/// `Retry-After`, within the second (a slower answer is a wrk timeout, a socket error), and every 200
+/// must be in the journal: the seq each 200 names is looked up among the records the journal gained.
+func overloadBenchmark(server: WebhookServer, folder: String, port: Int, seconds: Int) {
+    let seqFile = "\(folder)/overload-seqs.txt"
+    let script = "\(folder)/overload.lua"
+    try! (updateUserLua(handshake: benchHandshake, members: benchMembers) + luaTally(seqFile: seqFile))
+        .write(toFile: script, atomically: true, encoding: .utf8)
+    let journal = DataFolder(path: "\(folder)/data").journal
+    let offset = fileSize(journal)
+    let headBefore = server.head.seq
+    guard let run = wrk(connections: 640, port: port, script: script, seconds: seconds, timeout: 1) else {
+        return say("overload, 640 connections: wrk gave no figures")
+    }
+    // Answers still owed when wrk stopped may land after it; none of them counts as a 200.
+    usleep(300_000)
+    let journaled = journalSeqs(journal, from: offset)
+    let answeredSeqs = ((try? String(contentsOfFile: seqFile, encoding: .utf8)) ?? "")
+        .split(separator: "\n").compactMap { Int64($0) }
+    let missing = answeredSeqs.filter { !journaled.contains($0) }.count
+    let repeated = answeredSeqs.count - Set(answeredSeqs).count
+    let ok = run.tallies["ok"] ?? 0
+    let refused = run.tallies["refused"] ?? 0
+    say(
+        String(
+            format:
+                "overload, 640 connections, wrk --timeout 1s: %d answered (%.0f/s): %d × 200, %d × 503 (%d with Retry-After), %d other; %@; p99 %.0f ms, max %.0f ms",
+            run.requests, run.requestsPerSecond, ok, refused, run.tallies["retryAfter"] ?? 0, run.tallies["other"] ?? 0,
+            socketErrorWords(run), run.p99, run.max))
+    say(
+        "    journal gained \(journaled.count) records (head \(headBefore) → \(server.head.seq)); of the \(ok) "
+            + "answered 200, \(answeredSeqs.count) named a seq, \(missing) of them not in the journal"
+            + (repeated > 0 ? ", \(repeated) seqs named twice" : "") + "; outcomes of the 200s: \(outcomeWords(run))")
+}
+
+/// The size of a file in bytes; 0 when it cannot be read.
+func fileSize(_ path: String) -> UInt64 {
+    var info = stat()
+    return stat(path, &info) == 0 ? UInt64(info.st_size) : 0
+}
+
+/// The seqs of the whole records (`{"v":1,"seq":N,…}` lines) from `offset` on.
+func journalSeqs(_ path: String, from offset: UInt64) -> Set<Int64> {
+    guard let handle = FileHandle(forReadingAtPath: path) else { return [] }
+    defer { try? handle.close() }
+    try? handle.seek(toOffset: offset)
+    let bytes = [UInt8]((try? handle.readToEnd()) ?? Data())
+    let prefix = Array(#"{"v":1,"seq":"#.utf8)
+    var seqs = Set<Int64>()
+    var start = 0
+    while let newline = bytes[start...].firstIndex(of: UInt8(ascii: "\n")) {
+        let line = bytes[start..<newline]
+        if line.starts(with: prefix) {
+            let digits = line.dropFirst(prefix.count).prefix { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
+            if let seq = Int64(String(decoding: digits, as: UTF8.self)) { seqs.insert(seq) }
+        }
+        start = newline + 1
+    }
+    return seqs
 }
