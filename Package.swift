@@ -69,7 +69,9 @@ let package = Package(
                 "MemberLedgerCore", "MemberLedgerJournal", "MemberLedgerTesting", "memberledger", "memberledger-torture",
             ]
         ),
-        .testTarget(name: "MemberLedgerHTTPTests", dependencies: ["MemberLedgerHTTP", "MemberLedgerTesting"]),
+        .testTarget(
+            name: "MemberLedgerHTTPTests", dependencies: ["MemberLedgerHTTP", "MemberLedgerSystem", "MemberLedgerTesting"]
+        ),
         .testTarget(
             name: "MemberLedgerCRMTests", dependencies: ["MemberLedgerCRM", "MemberLedgerCore", "MemberLedgerTesting"]
         ),

@@ -9,7 +9,9 @@ import Synchronization
 // the same wrk load; CRM outbox delivery against the same client calls without it, and ingest with a CRM
 // against ingest without one; memory per member. Peers that are not installed are skipped, never faked.
 //
-// usage: swift run -c release memberledger-bench [append | replay [EVENTS] | snapshot | http | outbox | memory | all]
+// usage: swift run -c release memberledger-bench [append | replay [EVENTS] | snapshot | http [SECONDS] [SCENARIOS]
+//        | overload | outbox | memory | all]
+// where SCENARIOS is a comma-separated list of ingest, overload, idle, slow, genpass (all by default).
 
 /// Monotonic time in seconds.
 func now() -> Double {
@@ -217,8 +219,19 @@ switch arguments.first ?? "all" {
 case "append": appendBenchmark()
 case "replay": replayBenchmark(events: Int(arguments.dropFirst().first ?? "") ?? 1_000_000)
 case "snapshot": snapshotBenchmark(members: 1_000_000)
-case "http": httpBenchmark()
-case "overload": httpBenchmark(overloadOnly: true)
+case "http":
+    // http [SECONDS] [SCENARIOS]: shorter runs, or some of the scenarios, while working on one.
+    var rest = arguments.dropFirst()
+    let seconds = rest.first.flatMap { Int($0) }
+    if seconds != nil { rest = rest.dropFirst() }
+    let names = rest.first.map { $0.split(separator: ",").map(String.init) } ?? []
+    let scenarios = names.compactMap(HTTPScenario.init(rawValue:))
+    guard scenarios.count == names.count, (seconds ?? 10) > 0 else {
+        say("usage: memberledger-bench http [SECONDS] [\(HTTPScenario.allCases.map(\.rawValue).joined(separator: ","))]")
+        exit(64)
+    }
+    httpBenchmark(seconds: seconds ?? 10, scenarios: scenarios.isEmpty ? Set(HTTPScenario.allCases) : Set(scenarios))
+case "overload": httpBenchmark(scenarios: [.overload, .genpass])
 case "outbox": outboxBenchmark()
 case "memory": memoryBenchmark()
 case "snapshot-load":
@@ -234,6 +247,8 @@ case "all":
     outboxBenchmark()
     memoryBenchmark()
 default:
-    say("usage: memberledger-bench [append | replay [EVENTS] | snapshot | http | outbox | memory | all]")
+    say(
+        "usage: memberledger-bench [append | replay [EVENTS] | snapshot | http [SECONDS] [SCENARIOS] | overload | outbox "
+            + "| memory | all]")
     exit(64)
 }
