@@ -64,6 +64,13 @@ enum ServeVerb {
         sigaddset(&stopSignals, SIGINT)
         sigaddset(&stopSignals, SIGTERM)
         pthread_sigmask(SIG_BLOCK, &stopSignals, nil)
+        // Each connection is a descriptor: the event loops can hold thousands, if the process may open them.
+        let openFiles = OpenFileLimit.raiseToHardLimit()
+        if let openFiles, openFiles < http.maxConnections + 64 {
+            warn(
+                "at most \(openFiles) open files: about \(max(0, openFiles - 64)) connections can be held at once "
+                    + "(raise the hard limit, `ulimit -Hn`, for more)")
+        }
         let configuration = ServerConfiguration(
             folder: folder, http: http, handshake: handshake, catalog: catalog, passwordIterations: iterations,
             accessLog: { line in emit(2, line + "\n") }, crm: crmSetup(arguments))
