@@ -33,6 +33,8 @@ final class EventLoop: @unchecked Sendable {
         let counted: Bool
         /// The peer's address without its port, while no request of it has been read whole.
         var unproven: String?
+        /// When it was accepted (monotonic nanoseconds).
+        let acceptedAt: UInt64
         var machine: ConnectionMachine
         var interest: ConnectionMachine.Interest
 
@@ -40,6 +42,7 @@ final class EventLoop: @unchecked Sendable {
             self.socket = socket
             self.token = token
             self.counted = counted
+            acceptedAt = DispatchTime.now().uptimeNanoseconds
             self.machine = machine
             interest = machine.interest
         }
@@ -47,6 +50,8 @@ final class EventLoop: @unchecked Sendable {
 
     private static let listenerToken: UInt64 = 0
     private static let wakeupToken: UInt64 = 1
+    /// How long a new connection has to send a whole request before it may be closed to make room.
+    private static let slowSenderGrace: UInt64 = 1_000_000_000
     /// How often deadlines are checked: the granularity of every timeout.
     private static let tickNanoseconds: UInt64 = 100_000_000
 
@@ -191,15 +196,18 @@ final class EventLoop: @unchecked Sendable {
     // MARK: - Slow senders
 
     /// Counts a new connection against its address's connections that have sent no whole request yet;
-    /// over the limit, the oldest of them is closed to make room. Slow senders (a header line a second,
-    /// reconnecting when closed) from one address can then hold only a bounded share of the server, and
-    /// a real webhook from anywhere, which sends its request at once, is never refused for want of room.
+    /// over the limit, the oldest of them is closed to make room if it has had a second to send one.
+    /// Slow senders (a header line a second, reconnecting when closed) from one address can then hold
+    /// only a bounded share of the server, a real webhook from anywhere, which sends its request at once,
+    /// is never refused for want of room, and a burst of fresh connections from one address (a proxy,
+    /// a load test) is never cut.
     private func admitUnproven(_ connection: Connection) {
         let address = Self.host(of: connection.machine.remoteAddress)
         connection.unproven = address
         unprovenByAddress[address, default: []].append(connection.token)
         guard let waiting = unprovenByAddress[address], waiting.count > unprovenLimit,
-            let oldest = connections[waiting[0]]
+            let oldest = connections[waiting[0]],
+            connection.acceptedAt &- oldest.acceptedAt >= Self.slowSenderGrace
         else { return }
         server.rejected(
             HTTPServerRejection(

@@ -72,7 +72,7 @@ struct TimeoutTests {
 /// Slow senders from one address hold a bounded share of the server; real requests are never refused.
 @Suite("Slow senders")
 struct SlowSenderTests {
-    @Test("over the per-address limit of connections with no whole request, the oldest is closed")
+    @Test("over the per-address limit of connections with no whole request, the oldest slow one is closed")
     func oldestSlowSenderMakesRoom() async throws {
         var configuration = HTTPServerConfiguration.testing(readTimeout: 20, deadline: 30)
         configuration.eventLoops = 1
@@ -81,7 +81,15 @@ struct SlowSenderTests {
         defer { server.server.shutdown() }
         // Six connections that each send the start of a request and nothing more.
         var slow: [LoopbackClient] = []
-        for _ in 0..<6 {
+        for _ in 0..<4 {
+            let client = try LoopbackClient(port: server.port)
+            try client.send(Array("GET / HTTP/1.1\r\nX-Slow: ".utf8))
+            slow.append(client)
+        }
+        #expect(await eventually { server.server.openConnections == 4 })
+        // A burst of fresh connections is never cut: the limit closes only those given a second already.
+        try await Task.sleep(for: .milliseconds(1100))
+        for _ in 0..<2 {
             let client = try LoopbackClient(port: server.port)
             try client.send(Array("GET / HTTP/1.1\r\nX-Slow: ".utf8))
             slow.append(client)
@@ -93,5 +101,21 @@ struct SlowSenderTests {
         #expect(answered.map(\.status) == [200])
         #expect(server.rejections.all.allSatisfy { $0.reason.contains("no whole request") })
         _ = slow
+    }
+}
+
+extension SlowSenderTests {
+    @Test("a burst of fresh connections from one address over the limit is served whole")
+    func freshBurstIsNotCut() async throws {
+        var configuration = HTTPServerConfiguration.testing()
+        configuration.eventLoops = 1
+        configuration.maxUnprovenPerAddress = 4
+        let server = try TestServer(configuration)
+        defer { server.server.shutdown() }
+        var clients: [LoopbackClient] = []
+        for _ in 0..<12 { clients.append(try LoopbackClient(port: server.port)) }
+        for client in clients { try client.send(Array("GET /burst HTTP/1.1\r\nHost: t\r\n\r\n".utf8)) }
+        for client in clients { #expect(try client.readResponse().status == 200) }
+        #expect(server.rejections.all.isEmpty)
     }
 }
