@@ -235,6 +235,12 @@ final class EventLoop: @unchecked Sendable {
 
     private func serve(_ event: Poller.Event) {
         guard let connection = connections[event.token] else { return }
+        if (event.readable || event.failed) && !connection.machine.interest.read {
+            // Input while the machine holds reading back (an answer is owed): stop listening until it
+            // wants more; a failed socket cannot take the answer, so it closes.
+            if event.failed { return perform(connection.machine.sendFailed(), on: connection) }
+            return updateInterest(connection, mute: true)
+        }
         if event.readable || event.failed {
             let received = scratch.withUnsafeMutableBytes { connection.socket.receive(into: $0) }
             switch received {
@@ -318,7 +324,16 @@ final class EventLoop: @unchecked Sendable {
                 return
             }
         }
-        let wanted = connection.machine.interest
+        updateInterest(connection)
+    }
+
+    /// Brings the poller in line with what the machine waits for. Reading is muted lazily: a client that
+    /// waits for its answer sends nothing meanwhile, so read interest stays registered across a request
+    /// (two `epoll_ctl` calls saved per request) and is removed only when input arrives that the machine
+    /// is not ready for (`mute`).
+    private func updateInterest(_ connection: Connection, mute: Bool = false) {
+        var wanted = connection.machine.interest
+        if !wanted.read && connection.interest.read && !mute && !connection.machine.isClosed { wanted.read = true }
         guard wanted != connection.interest, connections[connection.token] != nil else { return }
         connection.interest = wanted
         var interest: Poller.Interest = []
