@@ -71,12 +71,14 @@ enum ServeVerb {
                 "at most \(openFiles) open files: about \(max(0, openFiles - 64)) connections can be held at once "
                     + "(raise the hard limit, `ulimit -Hn`, for more)")
         }
+        let accessLog = AccessLogWriter(descriptor: 2)
         let configuration = ServerConfiguration(
             folder: folder, http: http, handshake: handshake, catalog: catalog, passwordIterations: iterations,
-            accessLog: { line in emit(2, line + "\n") }, crm: crmSetup(arguments))
+            accessLog: { line in accessLog.write(line) }, crm: crmSetup(arguments))
         let server: WebhookServer
         do {
             server = try WebhookServer(configuration: configuration) { error in
+                accessLog.flush()
                 emit(2, "memberledger: journal stopped: \(error); exiting so that a restart recovers it\n")
                 exit(ExitCode.ioError.rawValue)
             }
@@ -111,6 +113,7 @@ enum ServeVerb {
         } catch {
             warn("no snapshot written: \(error)")
         }
+        accessLog.flush()
         say("stopped at seq \(server.head.seq)")
         exit(ExitCode.ok.rawValue)
     }
