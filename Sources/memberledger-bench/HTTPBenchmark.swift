@@ -219,19 +219,17 @@ func ingestBenchmark(folder: String, port: Int, script: String, seconds: Int) ->
     }
     var rows: [Int: Row] = [:]
     for connections in [1, 16, 64, 256] {
-        // Allocations are counted in the 64-connection run itself; its CPU figure includes the counting.
-        let counting = connections == 64 && AllocationCounter.interposed
-        let mark = counting ? AllocationCounter.start() : 0
+        let metricsBefore = serverMetrics(port: port)
         let cpuBefore = cpuSeconds(of: [getpid()])
         let run = wrk(connections: connections, port: port, script: script, seconds: seconds)
         let cpu = cpuSeconds(of: [getpid()]) - cpuBefore
-        let allocations = counting ? AllocationCounter.stop(since: mark) : 0
+        let metricsAfter = serverMetrics(port: port)
+        let rejected = rejectionWords(before: metricsBefore.map(rejections), after: metricsAfter.map(rejections))
         guard let ours = run else {
             say("durable ingest, \(connections) connections: wrk gave no figures")
             continue
         }
         var row = Row(ours: ours, ourCPU: cpu / Double(max(1, ours.requests)) * 1e6)
-        if counting { row.allocations = Double(allocations) / Double(max(1, ours.requests)) }
         if let nginx {
             let processes = nginx.processes
             let before = cpuSeconds(of: processes)
@@ -251,6 +249,7 @@ func ingestBenchmark(folder: String, port: Int, script: String, seconds: Int) ->
         // Over the append queue's limit (128 waiting) part of the answers are 503: say how many.
         if ours.non2xx > 0 { line += " (\(ours.non2xx) of \(ours.requests) answered non-2xx)" }
         if ours.socketErrors > 0 { line += ", \(socketErrorWords(ours))" }
+        if rejected != "none" { line += ", refused by the HTTP layer: \(rejected)" }
         if let nginx = row.nginx {
             line += String(
                 format: "  %.2f× nginx (%.0f req/s)", ours.requestsPerSecond / nginx.requestsPerSecond,
@@ -263,10 +262,32 @@ func ingestBenchmark(folder: String, port: Int, script: String, seconds: Int) ->
         // What a request costs in CPU: on two cores shared with wrk, this is what bounds req/s.
         var cost = String(format: "    server CPU per request: ours %.1f µs", row.ourCPU)
         if let nginxCPU = row.nginxCPU { cost += String(format: ", nginx %.1f µs", nginxCPU) }
-        if let allocations = row.allocations {
-            cost += String(format: "; allocations per request: %.1f (malloc family, whole process)", allocations)
+        // The group commit: how many records each write + fdatasync made durable.
+        let series = ["memberledger_journal_records_total", "memberledger_journal_syncs_total"]
+        if let before = metricsBefore, let after = metricsAfter {
+            let delta = series.map { (after[$0] ?? 0) - (before[$0] ?? 0) }
+            if delta[1] > 0 {
+                cost += String(
+                    format: "; journal: %.0f fdatasyncs/s, %.1f records each", delta[1] / Double(seconds),
+                    delta[0] / delta[1])
+            }
         }
         say(cost)
+    }
+    // Allocations in a 64-connection run of their own, so that the counter (an atomic add both cores
+    // share) weighs on none of the figures above.
+    if AllocationCounter.interposed {
+        let mark = AllocationCounter.start()
+        let run = wrk(connections: 64, port: port, script: script, seconds: max(3, seconds / 2))
+        let allocations = AllocationCounter.stop(since: mark)
+        if let run, run.requests > 0 {
+            rows[64]?.allocations = Double(allocations) / Double(run.requests)
+            say(
+                String(
+                    format:
+                        "allocations per request at 64 connections: %.1f (malloc, calloc, realloc, posix_memalign, aligned_alloc, memalign; whole process; a %d s run of its own, counting on: %.0f req/s)",
+                    Double(allocations) / Double(run.requests), max(3, seconds / 2), run.requestsPerSecond))
+        }
     }
 
     // The first target, gathered: the 64-connection run against its peers.
@@ -315,11 +336,13 @@ func overloadBenchmark(server: WebhookServer, folder: String, port: Int, seconds
     let journal = DataFolder(path: "\(folder)/data").journal
     let offset = fileSize(journal)
     let headBefore = server.head.seq
+    let rejectedBefore = serverRejections(port: port)
     guard let run = wrk(connections: 640, port: port, script: script, seconds: seconds, timeout: 1) else {
         return say("overload, 640 connections: wrk gave no figures")
     }
     // Answers still owed when wrk stopped may land after it; none of them counts as a 200.
     usleep(300_000)
+    let rejectedAfter = serverRejections(port: port)
     let journaled = journalSeqs(journal, from: offset)
     let answeredSeqs = ((try? String(contentsOfFile: seqFile, encoding: .utf8)) ?? "")
         .split(separator: "\n").compactMap { Int64($0) }
@@ -337,6 +360,9 @@ func overloadBenchmark(server: WebhookServer, folder: String, port: Int, seconds
         "    journal gained \(journaled.count) records (head \(headBefore) → \(server.head.seq)); of the \(ok) "
             + "answered 200, \(answeredSeqs.count) named a seq, \(missing) of them not in the journal"
             + (repeated > 0 ? ", \(repeated) seqs named twice" : "") + "; outcomes of the 200s: \(outcomeWords(run))")
+    say(
+        "    closed or refused by the HTTP layer before reaching the handler: "
+            + rejectionWords(before: rejectedBefore, after: rejectedAfter))
 }
 
 /// The size of a file in bytes; 0 when it cannot be read.

@@ -227,7 +227,9 @@ case "http":
     let names = rest.first.map { $0.split(separator: ",").map(String.init) } ?? []
     let scenarios = names.compactMap(HTTPScenario.init(rawValue:))
     guard scenarios.count == names.count, (seconds ?? 10) > 0 else {
-        say("usage: memberledger-bench http [SECONDS] [\(HTTPScenario.allCases.map(\.rawValue).joined(separator: ","))]")
+        say(
+            "usage: memberledger-bench http [SECONDS] [\(HTTPScenario.allCases.map(\.rawValue).joined(separator: ","))]"
+        )
         exit(64)
     }
     httpBenchmark(seconds: seconds ?? 10, scenarios: scenarios.isEmpty ? Set(HTTPScenario.allCases) : Set(scenarios))
