@@ -11,6 +11,8 @@
 #include <malloc.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 
 int cml_has_epoll(void) { return 1; }
 
@@ -57,6 +59,15 @@ int cml_accept_nonblocking(int fd, void *address, uint32_t *length) {
     return client;
 }
 
+int cml_lower_thread_priority(int niceness) {
+    // On Linux the nice value is per thread: PRIO_PROCESS with a thread id changes that thread alone.
+    pid_t thread = (pid_t)syscall(SYS_gettid);
+    errno = 0;
+    int current = getpriority(PRIO_PROCESS, (id_t)thread);
+    if (current == -1 && errno != 0) return -1;
+    return setpriority(PRIO_PROCESS, (id_t)thread, current + niceness);
+}
+
 uint64_t cml_allocated_bytes(void) {
 #if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
     struct mallinfo2 info = mallinfo2();
@@ -91,6 +102,11 @@ int cml_accept_nonblocking(int fd, void *address, uint32_t *length) {
         fcntl(client, F_SETFD, FD_CLOEXEC);
     }
     return client;
+}
+
+int cml_lower_thread_priority(int niceness) {
+    (void)niceness;
+    return 0;
 }
 
 uint64_t cml_allocated_bytes(void) { return 0; }

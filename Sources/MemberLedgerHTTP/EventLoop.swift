@@ -53,7 +53,7 @@ final class EventLoop: @unchecked Sendable {
     /// How long a new connection has to send a whole request before it may be closed to make room.
     private static let slowSenderGrace: UInt64 = 1_000_000_000
     /// How often deadlines are checked: the granularity of every timeout.
-    private static let tickNanoseconds: UInt64 = 100_000_000
+    private static let tickNanoseconds: UInt64 = 250_000_000
 
     let index: Int
     private unowned(unsafe) let server: HTTPServer
@@ -120,7 +120,7 @@ final class EventLoop: @unchecked Sendable {
         #endif
         lastTick = Self.now
         while !(stopping && connections.isEmpty) {
-            poller.wait(milliseconds: 100) { event in
+            poller.wait(milliseconds: 250) { event in
                 switch event.token {
                 case Self.listenerToken: acceptConnections()
                 case Self.wakeupToken: wakeup.drain()

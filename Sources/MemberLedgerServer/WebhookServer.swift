@@ -58,7 +58,9 @@ public final class WebhookServer: Sendable {
         }
         connector = try Connector(configuration: configuration, ledger: ledger)
         let cores = ProcessInfo.processInfo.activeProcessorCount
-        hashing = WorkPool(threads: cores, queueLimit: 16 * cores, name: "password-hashing")
+        // Below the loops' priority: a genpass burst (80 ms of PBKDF2 each) must not hold up the updateusers
+        // beside it, yet uses every core the loops leave idle.
+        hashing = WorkPool(threads: cores, queueLimit: 16 * cores, name: "password-hashing", niceness: 10)
         deadlines = DurabilityDeadlines(seconds: configuration.durabilityTimeout)
     }
 

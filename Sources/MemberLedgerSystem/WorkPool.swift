@@ -1,3 +1,4 @@
+import CMemberLedgerSystem
 import Dispatch
 import Foundation
 import Synchronization
@@ -22,14 +23,16 @@ public final class WorkPool: Sendable {
     private let available = DispatchSemaphore(value: 0)
     private let finished = DispatchGroup()
 
-    /// Starts `threads` threads named `name-N`.
-    public init(threads: Int, queueLimit: Int, name: String) {
+    /// Starts `threads` threads named `name-N`; `niceness` above 0 lowers their scheduling priority (on
+    /// Linux), so CPU-bound jobs yield the cores to the event loops whenever those have work.
+    public init(threads: Int, queueLimit: Int, name: String, niceness: Int32 = 0) {
         precondition(threads >= 1 && queueLimit >= 0, "a work pool needs a thread and a non-negative queue")
         self.threads = threads
         self.queueLimit = queueLimit
         for index in 0..<threads {
             finished.enter()
             let thread = Thread { [self] in
+                if niceness > 0 { _ = cml_lower_thread_priority(niceness) }
                 run()
                 finished.leave()
             }

@@ -38,6 +38,10 @@ int cml_eventfd(void);
 /// accept4 with SOCK_NONBLOCK | SOCK_CLOEXEC where there is one, else accept + fcntl.
 int cml_accept_nonblocking(int fd, void *address, uint32_t *length);
 
+/// Lowers the calling thread's scheduling priority by `niceness` (Linux's per-thread nice); 0 on success,
+/// -1 and errno on failure; does nothing where threads have no nice value of their own.
+int cml_lower_thread_priority(int niceness);
+
 /// Bytes the allocator has handed out and not taken back (mallinfo2's uordblks + hblkhd); 0 where
 /// unknown.
 uint64_t cml_allocated_bytes(void);
