@@ -50,8 +50,6 @@ final class EventLoop: @unchecked Sendable {
 
     private static let listenerToken: UInt64 = 0
     private static let wakeupToken: UInt64 = 1
-    /// How long a new connection has to send a whole request before it may be closed to make room.
-    private static let slowSenderGrace: UInt64 = 1_000_000_000
     /// How often deadlines are checked: the granularity of every timeout.
     private static let tickNanoseconds: UInt64 = 250_000_000
 
@@ -77,6 +75,8 @@ final class EventLoop: @unchecked Sendable {
     private var unprovenByAddress: [String: [UInt64]] = [:]
     /// This loop's share of `maxUnprovenPerAddress`.
     private let unprovenLimit: Int
+    /// `slowSenderGraceSeconds` in nanoseconds.
+    private let slowSenderGrace: UInt64
 
     /// A loop for `server`, watching `listener` for new connections.
     init(index: Int, server: HTTPServer, listener: Socket?) throws(SystemError) {
@@ -85,6 +85,7 @@ final class EventLoop: @unchecked Sendable {
         self.listener = listener
         limits = ConnectionMachine.Limits(server.configuration)
         unprovenLimit = max(1, server.configuration.maxUnprovenPerAddress / server.configuration.eventLoops)
+        slowSenderGrace = UInt64(server.configuration.slowSenderGraceSeconds * 1e9)
         poller = try Poller()
         wakeup = try Wakeup()
         try poller.add(wakeup.descriptor, token: Self.wakeupToken, interest: .readable)
@@ -207,7 +208,7 @@ final class EventLoop: @unchecked Sendable {
         unprovenByAddress[address, default: []].append(connection.token)
         guard let waiting = unprovenByAddress[address], waiting.count > unprovenLimit,
             let oldest = connections[waiting[0]],
-            connection.acceptedAt &- oldest.acceptedAt >= Self.slowSenderGrace
+            connection.acceptedAt &- oldest.acceptedAt >= slowSenderGrace
         else { return }
         server.rejected(
             HTTPServerRejection(

@@ -15,6 +15,9 @@ public struct HTTPServerConfiguration: Sendable {
     /// Connections from one peer address that have not yet sent a whole request (slow senders); over it,
     /// the oldest of them is closed to make room for the new one, so nothing is refused for their sake.
     public var maxUnprovenPerAddress: Int
+    /// How long a connection has to send a whole request before it may be closed to make room for a
+    /// new one from its address (a burst of fresh connections is never cut).
+    public var slowSenderGraceSeconds: Double
     /// Event loop threads; by default one per core.
     public var eventLoops: Int
     /// Threads for a blocking handler (`HTTPServer.init(configuration:handler:rejected:)`); requests
@@ -41,6 +44,7 @@ public struct HTTPServerConfiguration: Sendable {
         maxUnprovenPerAddress: Int = 256
     ) {
         self.maxUnprovenPerAddress = maxUnprovenPerAddress
+        slowSenderGraceSeconds = 1
         self.host = host
         self.port = port
         self.maxConnections = maxConnections
@@ -59,6 +63,9 @@ public struct HTTPServerConfiguration: Sendable {
         if !(1...256).contains(eventLoops) { return "eventLoops must be in 1...256" }
         if blockingThreads < 1 { return "blockingThreads must be at least 1" }
         if maxUnprovenPerAddress < 1 { return "maxUnprovenPerAddress must be at least 1" }
+        if !(slowSenderGraceSeconds >= 0 && slowSenderGraceSeconds < 86_400) {
+            return "slowSenderGraceSeconds must be at least 0 and below a day"
+        }
         if maxHeaderBytes < 64 { return "maxHeaderBytes must be at least 64" }
         if maxBodyBytes < 0 { return "maxBodyBytes must not be negative" }
         if !(readTimeoutSeconds > 0 && readTimeoutSeconds < 86_400) {
