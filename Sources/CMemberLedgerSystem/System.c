@@ -8,7 +8,6 @@
 #include <unistd.h>
 
 #if defined(__linux__)
-#include <malloc.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/resource.h>
@@ -68,14 +67,6 @@ int cml_lower_thread_priority(int niceness) {
     return setpriority(PRIO_PROCESS, (id_t)thread, current + niceness);
 }
 
-uint64_t cml_allocated_bytes(void) {
-#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
-    struct mallinfo2 info = mallinfo2();
-    return (uint64_t)info.uordblks + (uint64_t)info.hblkhd;
-#else
-    return 0;
-#endif
-}
 
 #else
 
@@ -109,6 +100,5 @@ int cml_lower_thread_priority(int niceness) {
     return 0;
 }
 
-uint64_t cml_allocated_bytes(void) { return 0; }
 
 #endif

@@ -15,9 +15,6 @@ public struct Errno: Error, Hashable, Sendable, CustomStringConvertible {
         self.rawValue = rawValue
     }
 
-    /// The calling thread's errno now.
-    public static var current: Errno { Errno(errno) }
-
     /// EAGAIN or EWOULDBLOCK: a non-blocking call that would have waited.
     public var isWouldBlock: Bool { rawValue == EAGAIN || rawValue == EWOULDBLOCK }
 

@@ -41,9 +41,6 @@ public final class WorkPool: Sendable {
         }
     }
 
-    /// Jobs queued and not yet started.
-    public var waiting: Int { queue.withLock { $0.waiting } }
-
     /// Queues `job`; false (and nothing queued) when the queue is full or the pool is stopping.
     public func submit(_ job: @escaping @Sendable () -> Void) -> Bool {
         let accepted = queue.withLock { queue -> Bool in

@@ -1,5 +1,5 @@
-// The system calls Swift's Glibc module does not expose (epoll, eventfd, accept4) and the allocator's
-// statistics, wrapped so Swift sees plain functions over unpacked types. On x86-64 `struct epoll_event`
+// The system calls Swift's Glibc module does not expose (epoll, eventfd, accept4) and a thread's
+// nice value, wrapped so Swift sees plain functions over unpacked types. On x86-64 `struct epoll_event`
 // is packed, which Swift cannot lay out safely: events cross this boundary as `cml_event` instead.
 #ifndef CMEMBERLEDGERSYSTEM_H
 #define CMEMBERLEDGERSYSTEM_H
@@ -42,8 +42,5 @@ int cml_accept_nonblocking(int fd, void *address, uint32_t *length);
 /// -1 and errno on failure; does nothing where threads have no nice value of their own.
 int cml_lower_thread_priority(int niceness);
 
-/// Bytes the allocator has handed out and not taken back (mallinfo2's uordblks + hblkhd); 0 where
-/// unknown.
-uint64_t cml_allocated_bytes(void);
 
 #endif
