@@ -58,6 +58,10 @@ final class EventLoop: @unchecked Sendable {
     private let poller: Poller
     private let wakeup: Wakeup
     private let mailbox = Mutex<[Mail]>([])
+    /// The mail being taken: swapped with the mailbox, so that neither array is reallocated.
+    private var mail: [Mail] = []
+    /// Whether the loop's thread is running a `.run` mail (only ever true on that thread).
+    private var runningMail = false
     #if os(Linux)
         /// The loop's thread (`pthread_t` is an integer on Linux), so a post from it needs no wake-up.
         private let thread = Atomic<UInt>(0)
@@ -261,22 +265,37 @@ final class EventLoop: @unchecked Sendable {
 
     private func takeMail() {
         while true {
-            let mail = mailbox.withLock { box -> [Mail] in
-                defer { box.removeAll(keepingCapacity: true) }
-                return box
-            }
+            mailbox.withLock { box in swap(&box, &mail) }
             if mail.isEmpty { return }
             for item in mail {
                 switch item {
                 case .answer(let token, let id, let response):
-                    guard let connection = connections[token] else { continue }
-                    perform(connection.machine.answered(id: id, response, now: Self.now), on: connection)
+                    answer(token: token, id: id, response)
                 case .run(let work):
+                    runningMail = true
                     work()
+                    runningMail = false
                 case .stop:
                     beginStop()
                 }
             }
+            mail.removeAll(keepingCapacity: true)
+        }
+    }
+
+    /// Hands request `id` of connection `token` its answer.
+    private func answer(token: UInt64, id: UInt64, _ response: HTTPResponse) {
+        guard let connection = connections[token] else { return }
+        perform(connection.machine.answered(id: id, response, now: Self.now), on: connection)
+    }
+
+    /// Answers at once when called from work the loop runs from its mailbox (where no connection's
+    /// actions are being carried out), else through the mailbox.
+    func respond(token: UInt64, id: UInt64, _ response: HTTPResponse) {
+        if isCurrentThread, runningMail {
+            answer(token: token, id: id, response)
+        } else {
+            post(.answer(token: token, id: id, response))
         }
     }
 

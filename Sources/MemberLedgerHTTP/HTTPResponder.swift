@@ -9,7 +9,7 @@ public struct HTTPResponder: Sendable {
 
     /// Sends the answer.
     public func respond(_ response: HTTPResponse) {
-        loop.post(.answer(token: token, id: id, response))
+        loop.respond(token: token, id: id, response)
     }
 
     /// Runs `work` on the connection's event loop (soon after, when called there): where the answer is

@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import MemberLedgerCore
+import Synchronization
 
 /// The group commit behind `JournalWriter`: records queued by many callers, flushed by one thread.
 ///
@@ -46,45 +47,59 @@ final class CommitQueue: @unchecked Sendable {
 
     /// One caller waiting for its records to be durable: blocked in `wait`, or told through the callback
     /// given to `whenDurable` (on the flusher's thread, or at once when the sync already happened).
-    final class Waiter: @unchecked Sendable {
-        private let semaphore = DispatchSemaphore(value: 0)
-        private let lock = NSLock()
-        /// Set by the flusher; read by the caller after it wakes.
-        private var outcome: JournalError??
-        private var callback: (@Sendable (JournalError?) -> Void)?
+    ///
+    /// One lock-protected stage and nothing else: a waiter is made for every record, and a semaphore is
+    /// made only for a caller that blocks.
+    final class Waiter: Sendable {
+        private enum Stage {
+            case queued
+            case callback(@Sendable (JournalError?) -> Void)
+            case blocked(DispatchSemaphore)
+            case done(JournalError?)
+        }
+
+        private let stage = Mutex(Stage.queued)
 
         func complete(_ error: JournalError?) {
-            lock.lock()
-            outcome = .some(error)
-            let callback = self.callback
-            self.callback = nil
-            lock.unlock()
-            if let callback { callback(error) } else { semaphore.signal() }
+            let before = stage.withLock { stage in
+                defer { stage = .done(error) }
+                return stage
+            }
+            switch before {
+            case .callback(let callback): callback(error)
+            case .blocked(let semaphore): semaphore.signal()
+            case .queued, .done: break
+            }
+        }
+
+        /// The outcome once complete (`.some(nil)` for durable), nil while queued; else enters `waiting`.
+        private func outcome(orEnter waiting: Stage) -> JournalError?? {
+            stage.withLock { stage in
+                if case .done(let error) = stage { return .some(error) }
+                stage = waiting
+                return nil
+            }
         }
 
         /// Calls `callback` once the records are durable (nil) or failed (the error).
         func whenDurable(_ callback: @escaping @Sendable (JournalError?) -> Void) {
-            lock.lock()
-            if let outcome {
-                lock.unlock()
-                callback(outcome)
-                return
-            }
-            self.callback = callback
-            lock.unlock()
+            if let outcome = outcome(orEnter: .callback(callback)) { callback(outcome) }
         }
 
         /// Waits until durable; with a timeout, gives up waiting (the record is still written: the caller
         /// only stops waiting for it) and throws `.stillWriting`.
         func wait(timeout seconds: Double? = nil, seq: Int64 = 0) throws(JournalError) {
+            let semaphore = DispatchSemaphore(value: 0)
+            if let outcome = outcome(orEnter: .blocked(semaphore)) {
+                if let error = outcome { throw error }
+                return
+            }
             if let seconds {
                 guard semaphore.wait(timeout: .now() + seconds) == .success else { throw .stillWriting(seq: seq) }
             } else {
                 semaphore.wait()
             }
-            lock.lock()
-            defer { lock.unlock() }
-            if case .some(.some(let error)) = outcome { throw error }
+            if case .done(.some(let error)) = stage.withLock({ $0 }) { throw error }
         }
     }
 
@@ -160,6 +175,10 @@ final class CommitQueue: @unchecked Sendable {
     }
 
     private func flushLoop() {
+        // Swapped with the queue's under the lock: the flusher writes one pair while callers fill the other,
+        // and neither is reallocated.
+        var batch: [UInt8] = []
+        var waiters: [Waiter] = []
         while true {
             work.wait()
             while true {
@@ -174,12 +193,12 @@ final class CommitQueue: @unchecked Sendable {
                     }
                     break
                 }
-                let batch = state.pending
-                let waiters = state.waiters
+                batch.removeAll(keepingCapacity: true)
+                waiters.removeAll(keepingCapacity: true)
+                swap(&batch, &state.pending)
+                swap(&waiters, &state.waiters)
                 let records = state.queuedRecords
                 let batchEnd = (state.head, state.endOffset, state.headOffset)
-                state.pending.removeAll(keepingCapacity: true)
-                state.waiters.removeAll(keepingCapacity: true)
                 state.queuedRecords = 0
                 lock.unlock()
                 var failure: JournalError?

@@ -36,7 +36,8 @@ public enum JournalFormat {
         body += Array(#","createdAt":"#.utf8)
         JSONWriter.appendString(createdAt.rfc3339, into: &body)
         body.append(UInt8(ascii: ","))
-        return seal(body).line
+        _ = seal(&body)
+        return body
     }
 
     /// The record line (with its newline) of an event following the record whose hash is `previousHash`.
@@ -51,9 +52,14 @@ public enum JournalFormat {
         guard case .object(let fields) = event.json, fields.count > 3 else {
             preconditionFailure("an event encodes as an object starting with v, seq and at")
         }
-        var bytes = JSONWriter.bytes(.object(Array(fields.dropFirst(3))))
-        bytes.removeFirst()
-        bytes.removeLast()
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(1000)
+        for (index, field) in fields.dropFirst(3).enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            JSONWriter.appendString(field.key, into: &bytes)
+            bytes.append(UInt8(ascii: ":"))
+            JSONWriter.write(field.value, into: &bytes)
+        }
         return bytes
     }
 
@@ -61,30 +67,30 @@ public enum JournalFormat {
     static func recordLine(
         seq: Int64, recordedAt: Timestamp, tail: [UInt8], previousHash: String
     ) -> (line: [UInt8], hash: String) {
-        var body: [UInt8] = []
-        body.reserveCapacity(tail.count + 180)
-        body += recordStart
-        body += Array(String(seq).utf8)
-        body += Array(#","at":"#.utf8)
-        JSONWriter.appendString(recordedAt.rfc3339, into: &body)
-        body.append(UInt8(ascii: ","))
-        body += tail
-        body.append(UInt8(ascii: ","))
-        body += prevKey
-        body += Array(previousHash.utf8)
-        body += Array(#"","#.utf8)
-        return seal(body)
+        var line: [UInt8] = []
+        // Room for the seal too: the line is built once, in place.
+        line.reserveCapacity(recordStart.count + 20 + 40 + tail.count + prevPartLength + hashPartLength + 2)
+        line += recordStart
+        line += String(seq).utf8
+        line += #","at":"#.utf8
+        JSONWriter.appendString(recordedAt.rfc3339, into: &line)
+        line.append(UInt8(ascii: ","))
+        line += tail
+        line.append(UInt8(ascii: ","))
+        line += prevKey
+        line += previousHash.utf8
+        line += #"","#.utf8
+        let hash = seal(&line)
+        return (line, hash)
     }
 
-    /// Appends `"hash":"SHA-256(body)"}` and a newline to a body that ends with a comma.
-    private static func seal(_ body: [UInt8]) -> (line: [UInt8], hash: String) {
+    /// Appends `"hash":"SHA-256(body)"}` and a newline to a body that ends with a comma; returns the hash.
+    private static func seal(_ body: inout [UInt8]) -> String {
         let hash = Hex.encode(SHA256.hash(body))
-        var line = body
-        line.reserveCapacity(body.count + hashPartLength + 1)
-        line += hashKey
-        line += Array(hash.utf8)
-        line += Array("\"}\n".utf8)
-        return (line, hash)
+        body += hashKey
+        body += hash.utf8
+        body += "\"}\n".utf8
+        return hash
     }
 }
 

@@ -33,7 +33,7 @@ public final class WebhookServer: Sendable {
     /// Hashes new members' passwords (and spools them) off the event loops; full, a genpass is answered 503.
     private let hashing: WorkPool
     /// Answers 503 for appends the disk has not made durable within `durabilityTimeout`.
-    private let deadlines: DurabilityDeadlines
+    private let deadlines: DurabilityDeadlines<AnswerOnce<Result<(Event, Outcome), Refusal>>>
 
     /// Opens the data folder (taking the writer's lock and recovering the journal), rebuilds the live
     /// state from the newest snapshot and the journal, and records the catalog if it changed.
@@ -61,7 +61,9 @@ public final class WebhookServer: Sendable {
         // Below the loops' priority: a genpass burst (80 ms of PBKDF2 each) must not hold up the updateusers
         // beside it, yet uses every core the loops leave idle.
         hashing = WorkPool(threads: cores, queueLimit: 16 * cores, name: "password-hashing", niceness: 10)
-        deadlines = DurabilityDeadlines(seconds: configuration.durabilityTimeout)
+        deadlines = DurabilityDeadlines(seconds: configuration.durabilityTimeout) { once in
+            once.give(.failure(Self.slowDisk))
+        }
     }
 
     /// The CRM the server pulls from and writes back to, in words; nil without a connection.
@@ -378,8 +380,7 @@ public final class WebhookServer: Sendable {
             metrics.pendingAppends.wrappingSubtract(1, ordering: .relaxed)
             return once.give(.failure(refused(by: error)))
         }
-        let seq = recorded.0.seq
-        deadlines.add { [self] in once.give(.failure(refused(by: .stillWriting(seq: seq)))) }
+        deadlines.add(once)
     }
 
     /// Appends under backpressure and waits until durable (the connector's events, the catalog).
@@ -409,11 +410,15 @@ public final class WebhookServer: Sendable {
         return nil
     }
 
+    /// The answer to an append the disk has not made durable in time (the record may still land).
+    private static let slowDisk = Refusal(
+        unavailable("the disk is slow and the request is not recorded yet; retry shortly"))
+
     /// The answer to a journal error; a failed write or sync stops the journal (fail-stop) once.
     private func refused(by error: JournalError) -> Refusal {
         switch error {
         case .stillWriting:
-            return Refusal(Self.unavailable("the disk is slow and the request is not recorded yet; retry shortly"))
+            return Self.slowDisk
         case .recordTooLarge(let bytes, let limit):
             return Refusal(Self.error(413, JournalError.recordTooLarge(bytes: bytes, limit: limit).description))
         default:
@@ -568,7 +573,8 @@ public final class WebhookServer: Sendable {
     /// A value as one log token: control characters and spaces become `_` (a contact id cannot forge a log
     /// line), and it is cut to 64 characters.
     static func loggable(_ value: String) -> String {
-        String(
+        if value.utf8.count <= 64, value.utf8.allSatisfy({ $0 > 0x20 && $0 != 0x7F }) { return value }
+        return String(
             String.UnicodeScalarView(
                 value.unicodeScalars.prefix(64).map { $0.value <= 0x20 || $0.value == 0x7F ? "_" : $0 }))
     }

@@ -86,6 +86,29 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         let date = CivilDate(daysSinceEpoch: days)
         let seconds = timeOfDay / Self.microsecondsPerSecond
         let micros = timeOfDay % Self.microsecondsPerSecond
+        if (0...9999).contains(date.year) {
+            // Every journal record and log line carries one: 27 ASCII digits and separators in place.
+            return String(unsafeUninitializedCapacity: 27) { output in
+                var end = 0
+                func put(_ value: Int, width: Int, then separator: Character) {
+                    var rest = value
+                    for position in stride(from: end + width - 1, through: end, by: -1) {
+                        output[position] = UInt8(ascii: "0") + UInt8(rest % 10)
+                        rest /= 10
+                    }
+                    output[end + width] = separator.asciiValue!
+                    end += width + 1
+                }
+                put(date.year, width: 4, then: "-")
+                put(date.month, width: 2, then: "-")
+                put(date.day, width: 2, then: "T")
+                put(Int(seconds / 3600), width: 2, then: ":")
+                put(Int(seconds / 60 % 60), width: 2, then: ":")
+                put(Int(seconds % 60), width: 2, then: ".")
+                put(Int(micros), width: 6, then: "Z")
+                return end
+            }
+        }
         return "\(Self.pad(date.year, 4))-\(Self.pad(date.month, 2))-\(Self.pad(date.day, 2))T"
             + "\(Self.pad(Int(seconds / 3600), 2)):\(Self.pad(Int(seconds / 60 % 60), 2)):"
             + "\(Self.pad(Int(seconds % 60), 2)).\(Self.pad(Int(micros), 6))Z"
