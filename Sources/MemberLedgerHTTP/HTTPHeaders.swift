@@ -27,10 +27,16 @@ public struct HTTPHeaders: Sendable, Sequence {
 
     /// The values of every field with this name, ignoring case, in the order received.
     public func values(for name: String) -> [String] {
-        fields.filter { HTTPSyntax.equalsIgnoringCase($0.name, name) }.map(\.value)
+        var values: [String] = []
+        for field in fields where HTTPSyntax.equalsIgnoringCase(field.name, name) { values.append(field.value) }
+        return values
     }
 
-    /// Adds a field after the others.
+    /// How many fields have the name (any case).
+    public func count(of name: String) -> Int {
+        fields.reduce(0) { $0 + (HTTPSyntax.equalsIgnoringCase($1.name, name) ? 1 : 0) }
+    }
+
     public mutating func append(name: String, value: String) {
         fields.append((name: name, value: value))
     }

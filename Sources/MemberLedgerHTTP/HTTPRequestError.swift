@@ -9,12 +9,12 @@ enum HTTPRequestError: Error, Equatable {
     case headerSectionTooLarge(limit: Int)
     /// 413: the body (declared, or counted while de-chunking) exceeds the limit.
     case bodyTooLarge(limit: Int)
-    /// 505: a well-formed version other than HTTP/1.0 or HTTP/1.1.
-    case versionNotSupported(String)
+    /// 505: a well-formed version other than HTTP/1.0 or HTTP/1.1 (its two digits).
+    case versionNotSupported(major: Int, minor: Int)
     /// 501: a transfer coding other than `chunked`; the body's length cannot be known.
-    case transferCodingNotImplemented(String)
+    case transferCodingNotImplemented
     /// 417: an `Expect` value other than `100-continue`.
-    case expectationFailed(String)
+    case expectationFailed
     /// 408: the peer went quiet mid-request, or the whole request missed its deadline.
     case timedOut(String)
 
@@ -31,21 +31,17 @@ enum HTTPRequestError: Error, Equatable {
         }
     }
 
-    /// A short explanation for the response body and the rejection report.
+    /// A short explanation for the response body and the rejection report; it names what was wrong
+    /// without quoting the request's bytes.
     var reason: String {
         switch self {
         case .malformed(let detail): detail
         case .headerSectionTooLarge(let limit): "request line and headers exceed \(limit) bytes"
         case .bodyTooLarge(let limit): "body exceeds \(limit) bytes"
-        case .versionNotSupported(let version): "\(Self.excerpt(version)) is not supported; use HTTP/1.1"
-        case .transferCodingNotImplemented(let coding): "transfer coding \(Self.excerpt(coding)) is not implemented"
-        case .expectationFailed(let value): "cannot meet Expect: \(Self.excerpt(value))"
+        case .versionNotSupported(let major, let minor): "HTTP/\(major).\(minor) is not supported; use HTTP/1.1"
+        case .transferCodingNotImplemented: "Transfer-Encoding: only chunked is implemented"
+        case .expectationFailed: "Expect: only 100-continue can be met"
         case .timedOut(let detail): detail
         }
-    }
-
-    /// Client-supplied text cut short, so a rejection report never carries kilobytes of a header.
-    private static func excerpt(_ text: String) -> String {
-        text.count <= 40 ? text : "\(text.prefix(40))…"
     }
 }

@@ -103,21 +103,16 @@ struct RequestHeadParser {
         guard target.allSatisfy(HTTPSyntax.isTargetByte) else {
             throw .malformed("request target has a byte outside visible ASCII")
         }
-        let version = Array(rest[(secondSpace + 1)...])
-        let prefix = Array("HTTP/".utf8)
-        guard version.count == 8, version.starts(with: prefix), isDigit(version[5]),
-            version[6] == UInt8(ascii: "."), isDigit(version[7])
+        let version = rest[(secondSpace + 1)...]
+        let at = version.startIndex
+        guard version.count == 8, version.starts(with: "HTTP/".utf8), isDigit(version[at + 5]),
+            version[at + 6] == UInt8(ascii: "."), isDigit(version[at + 7])
         else {
             throw .malformed("request line does not end in HTTP/<digit>.<digit>")
         }
-        guard version[5] == UInt8(ascii: "1"), version[7] == UInt8(ascii: "0") || version[7] == UInt8(ascii: "1")
-        else {
-            throw .versionNotSupported(String(decoding: version, as: UTF8.self))
-        }
-        return (
-            String(decoding: method, as: UTF8.self), String(decoding: target, as: UTF8.self),
-            Int(version[7] - UInt8(ascii: "0"))
-        )
+        let (major, minor) = (version[at + 5] - UInt8(ascii: "0"), version[at + 7] - UInt8(ascii: "0"))
+        guard major == 1, minor <= 1 else { throw .versionNotSupported(major: Int(major), minor: Int(minor)) }
+        return (String(decoding: method, as: UTF8.self), String(decoding: target, as: UTF8.self), Int(minor))
     }
 
     /// `field-name ":" OWS field-value OWS`. A line starting with whitespace is obs-fold (or whitespace
@@ -127,22 +122,22 @@ struct RequestHeadParser {
     /// `place` says which field this is (`header 3`, `trailer field 1`): an error names the field by it,
     /// never by the name or value sent, so a rejection never reflects the client's bytes.
     static func parseField(
-        _ line: ArraySlice<UInt8>, place: String
+        _ line: ArraySlice<UInt8>, place: @autoclosure () -> String
     ) throws(HTTPRequestError) -> (name: String, value: String) {
         guard let first = line.first, first != HTTPSyntax.space, first != HTTPSyntax.tab else {
-            throw .malformed("\(place): line starts with whitespace (obs-fold)")
+            throw .malformed("\(place()): line starts with whitespace (obs-fold)")
         }
-        guard let colon = line.firstIndex(of: HTTPSyntax.colon) else { throw .malformed("\(place): no colon") }
+        guard let colon = line.firstIndex(of: HTTPSyntax.colon) else { throw .malformed("\(place()): no colon") }
         let name = line[line.startIndex..<colon]
         if let last = name.last, last == HTTPSyntax.space || last == HTTPSyntax.tab {
-            throw .malformed("\(place): whitespace between the name and the colon")
+            throw .malformed("\(place()): whitespace between the name and the colon")
         }
-        guard HTTPSyntax.isToken(name) else { throw .malformed("\(place): name is not a token") }
+        guard HTTPSyntax.isToken(name) else { throw .malformed("\(place()): name is not a token") }
         var value = line[(colon + 1)...]
         while let byte = value.first, byte == HTTPSyntax.space || byte == HTTPSyntax.tab { value.removeFirst() }
         while let byte = value.last, byte == HTTPSyntax.space || byte == HTTPSyntax.tab { value.removeLast() }
         guard value.allSatisfy(HTTPSyntax.isFieldValueByte) else {
-            throw .malformed("\(place): control byte in the value")
+            throw .malformed("\(place()): control byte in the value")
         }
         return (String(decoding: name, as: UTF8.self), String(decoding: value, as: UTF8.self))
     }

@@ -224,7 +224,7 @@ public final class WebhookServer: Sendable {
                     "-", "-", nil,
                     Self.error(
                         404,
-                        "no such path \(request.path); webhooks go to /?aal_COMMAND=HANDSHAKE, site events to /events"
+                        "no such path; webhooks go to /?aal_COMMAND=HANDSHAKE, site events to /events"
                     )
                 )
             }
@@ -365,9 +365,8 @@ public final class WebhookServer: Sendable {
     ) {
         if let refusal = admission() { return then(.failure(refusal)) }
         let once = AnswerOnce(then)
-        let recorded: (Event, Outcome)
         do throws(JournalError) {
-            recorded = try ledger.recordWithoutWaiting(draft) { [self] event, outcome, failure in
+            try ledger.recordWithoutWaiting(draft) { [self] event, outcome, failure in
                 metrics.pendingAppends.wrappingSubtract(1, ordering: .relaxed)
                 if let failure {
                     once.give(.failure(refused(by: failure)))
@@ -410,6 +409,16 @@ public final class WebhookServer: Sendable {
         return nil
     }
 
+    /// What is wrong with a posted site event, in words that quote none of it.
+    static func withoutInput(_ error: EventDecodingError) -> String {
+        switch error {
+        case .invalidJSON(let error): "JSON body: \(error)"
+        case .shape(let error): "event \(error.withoutInput)"
+        case .unsupportedVersion: error.description
+        case .unknownType: "event type is none of \(SiteEventRequest.types.joined(separator: ", "))"
+        }
+    }
+
     /// The answer to an append the disk has not made durable in time (the record may still land).
     private static let slowDisk = Refusal(
         unavailable("the disk is slow and the request is not recorded yet; retry shortly"))
@@ -440,15 +449,17 @@ public final class WebhookServer: Sendable {
             posted = try SiteEventRequest(json: json)
         } catch let error as JSONError {
             return finish { ("events", "-", nil, Self.error(400, "JSON body: \(error)")) }
+        } catch let error as EventDecodingError {
+            return finish { ("events", "-", nil, Self.error(400, Self.withoutInput(error))) }
         } catch {
-            return finish { ("events", "-", nil, Self.error(400, "\(error)")) }
+            return finish { ("events", "-", nil, Self.error(400, "the body is not a site event")) }
         }
         let endpoint = posted.payload.typeName
         if case .catalogUpdated(let catalog) = posted.payload {
             do throws(CatalogError) {
                 try catalog.validate()
             } catch {
-                return finish { (endpoint, "-", nil, Self.error(400, error.description)) }
+                return finish { (endpoint, "-", nil, Self.error(400, error.withoutInput)) }
             }
         }
         let key = posted.idempotencyKey ?? request.headers["Idempotency-Key"] ?? request.headers["webhook-id"]

@@ -10,7 +10,7 @@ import Synchronization
 // against ingest without one; memory per member. Peers that are not installed are skipped, never faked.
 //
 // usage: swift run -c release memberledger-bench [append | replay [EVENTS] | snapshot | http [SECONDS] [SCENARIOS]
-//        | overload | outbox | memory | all]
+//        | overload | stages | outbox | memory | all]
 // where SCENARIOS is a comma-separated list of ingest, overload, idle, slow, genpass (all by default).
 
 /// Monotonic time in seconds.
@@ -234,6 +234,7 @@ case "http":
     }
     httpBenchmark(seconds: seconds ?? 10, scenarios: scenarios.isEmpty ? Set(HTTPScenario.allCases) : Set(scenarios))
 case "overload": httpBenchmark(scenarios: [.overload, .genpass])
+case "stages": ingestStagesBenchmark()
 case "outbox": outboxBenchmark()
 case "memory": memoryBenchmark()
 case "snapshot-load":
@@ -246,6 +247,7 @@ case "all":
     replayBenchmark(events: 1_000_000)
     snapshotBenchmark(members: 1_000_000)
     httpBenchmark()
+    ingestStagesBenchmark()
     outboxBenchmark()
     memoryBenchmark()
 default:

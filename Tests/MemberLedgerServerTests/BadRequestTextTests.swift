@@ -2,10 +2,11 @@ import Foundation
 import MemberLedgerTesting
 import Testing
 
-/// A 400 names what was wrong without echoing the request: each case puts a marker (`ZQXJ`) in the
-/// offending place (a header name or value, a target, a parameter name or value, a JSON key) and the
-/// answer must say what is wrong, by position and kind, without it.
-@Suite("400 texts never echo the request", .serialized)
+/// A refusal names what was wrong without echoing the request: each case puts a marker (`ZQXJ`) in the
+/// offending place (a header name or value, a target, a parameter name or value, a JSON key or value)
+/// and the answer (400, or the 404, 417, 501 and 505 of the HTTP layer) must say what is wrong, by
+/// position and kind, without it.
+@Suite("Refusal texts never echo the request", .serialized)
 struct BadRequestTextTests {
     static let marker = "ZQXJ"
     static let handshake = ReviewRegressionTests.handshake
@@ -13,14 +14,27 @@ struct BadRequestTextTests {
     struct Case: Sendable, CustomTestStringConvertible {
         var name: String
         var request: [UInt8]
-        /// What the 400's text must say.
+        /// What the answer's text must say.
         var says: String
+        var status = 400
         var testDescription: String { name }
 
         /// A request as raw text (the HTTP parser's refusals).
-        init(_ name: String, raw: String, says: String) {
+        init(_ name: String, raw: String, status: Int = 400, says: String) {
             self.name = name
             request = Array(raw.utf8)
+            self.status = status
+            self.says = says
+        }
+
+        /// A site event posted to `/events` with the handshake as its bearer token.
+        init(_ name: String, siteEvent: String, says: String) {
+            self.name = name
+            request = PythonClient.request(
+                "POST", "/events",
+                headers: [
+                    ("Authorization", "Bearer \(BadRequestTextTests.handshake)"), ("Content-Type", "application/json"),
+                ], body: siteEvent)
             self.says = says
         }
 
@@ -62,6 +76,36 @@ struct BadRequestTextTests {
             "trailer name not a token",
             raw: "POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nZQXJ(: 1\r\n\r\n",
             says: "trailer field 1: name is not a token"),
+        Case("an unknown path", raw: "GET /ZQXJ HTTP/1.1\r\nHost: t\r\n\r\n", status: 404, says: "no such path"),
+        Case(
+            "an HTTP version not served", raw: "GET /ZQXJ HTTP/1.9\r\nHost: t\r\n\r\n", status: 505,
+            says: "HTTP/1.9 is not supported"),
+        Case(
+            "a transfer coding not implemented", raw: "POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: ZQXJ\r\n\r\n",
+            status: 501, says: "only chunked is implemented"),
+        Case(
+            "an expectation not met",
+            raw: "POST / HTTP/1.1\r\nHost: t\r\nExpect: ZQXJ\r\nContent-Length: 2\r\n\r\nhi", status: 417,
+            says: "only 100-continue can be met"),
+        // Site events.
+        Case(
+            "a site event of an unknown type", siteEvent: #"{"type":"ZQXJ"}"#,
+            says: "event type is none of"),
+        Case(
+            "a site event with an unknown key",
+            siteEvent:
+                #"{"type":"order.completed","contactId":"1","productId":"p1","gateway":"stripe","amount":100,"currency":"USD","ZQXJ":1}"#,
+            says: "a key that is not taken here"),
+        Case(
+            "a site event with an unknown gateway",
+            siteEvent:
+                #"{"type":"order.completed","contactId":"1","productId":"p1","gateway":"ZQXJ","amount":100,"currency":"USD"}"#,
+            says: "the value is not stripe or paypal"),
+        Case(
+            "a site event with a bad time",
+            siteEvent:
+                #"{"type":"order.completed","occurredAt":"ZQXJ","contactId":"1","productId":"p1","gateway":"stripe","amount":100,"currency":"USD"}"#,
+            says: "the value is not an RFC 3339 time"),
         // The webhook decoder.
         Case(
             "unknown command", query: "aal_ZQXJ=H&contactId=1",
@@ -108,14 +152,14 @@ struct BadRequestTextTests {
             says: "JSON body: no contact"),
     ]
 
-    @Test("each bad request is answered 400 saying what is wrong, without the marker", arguments: cases)
+    @Test("each bad request is refused saying what is wrong, without the marker", arguments: cases)
     func noEcho(_ testCase: Case) throws {
         #expect(String(decoding: testCase.request, as: UTF8.self).contains(Self.marker))
         let temp = TemporaryFolder()
         let server = try ReviewRegressionTests.server(temp)
         defer { server.shutdown() }
         let answer = try #require(try PythonClient.send([testCase.request], port: server.port).first)
-        #expect(answer.status == 400, "\(answer.body)")
+        #expect(answer.status == testCase.status, "\(answer.body)")
         #expect(answer.body.contains(testCase.says), "\(answer.body)")
         #expect(!answer.body.lowercased().contains(Self.marker.lowercased()), "\(answer.body)")
         #expect(!answer.body.contains(Self.handshake))

@@ -91,7 +91,7 @@ extension ObjectReader {
             throw ShapeError(
                 path: path(of: key),
                 problem: .invalidValue(
-                    "\"\(name)\" is not one of \(CRMKind.allCases.map(\.rawValue).joined(separator: ", "))"))
+                    "is not one of \(CRMKind.allCases.map(\.rawValue).joined(separator: ", "))", value: name))
         }
         return kind
     }

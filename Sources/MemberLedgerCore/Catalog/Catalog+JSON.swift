@@ -125,7 +125,7 @@ extension CustomOperation.Action {
             guard let action = SubscriptionAction(rawValue: actionName) else {
                 throw ShapeError(
                     path: reader.path(of: "action"),
-                    problem: .invalidValue("\"\(actionName)\" is not one of cancel, revoke, pause, charge"))
+                    problem: .invalidValue("is not one of cancel, revoke, pause, charge", value: actionName))
             }
             self = .subscription(action, productID: try reader.string("productId"))
             try reader.finish()
@@ -195,7 +195,7 @@ extension Product {
         guard let period = BillingPeriod(catalogValue: periodText) else {
             throw ShapeError(
                 path: reader.path(of: "period"),
-                problem: .invalidValue("\"\(periodText)\" is not month, year or days:N (N ≥ 1)"))
+                problem: .invalidValue("is not month, year or days:N (N ≥ 1)", value: periodText))
         }
         self.init(
             id: id, name: name, period: period,

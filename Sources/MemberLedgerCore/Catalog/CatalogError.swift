@@ -22,4 +22,15 @@ public enum CatalogError: Error, Sendable, Equatable, CustomStringConvertible {
             return "catalog custom operations loop through `then`: \((ids + [ids[0]]).joined(separator: " → "))"
         }
     }
+
+    /// The description without the catalog's own ids, keys and values, for an answer to a client.
+    public var withoutInput: String {
+        switch self {
+        case .invalidJSON: return description
+        case .shape(let error): return "catalog \(error.withoutInput)"
+        case .duplicateID(let kind, _): return "catalog defines a \(kind) id more than once"
+        case .unknownReference(let path, let kind, _): return "catalog \(path): no \(kind) with that id"
+        case .cycle(let ids): return "catalog custom operations loop through `then` (\(ids.count) of them)"
+        }
+    }
 }

@@ -5,18 +5,21 @@
 public enum Hex {
     /// Returns the lowercase hexadecimal text for `bytes`.
     public static func encode(_ bytes: some Collection<UInt8>) -> String {
+        // Unspecialised iteration over a generic collection costs allocations per byte: work on the memory.
+        if let text = bytes.withContiguousStorageIfAvailable(encode(contiguous:)) { return text }
+        return Array(bytes).withUnsafeBufferPointer(encode(contiguous:))
+    }
+
+    private static func encode(contiguous bytes: UnsafeBufferPointer<UInt8>) -> String {
         let outputCount = bytes.count * 2
         guard outputCount > 0 else { return "" }
-        return digits.withUnsafeBufferPointer { symbols in
-            String(unsafeUninitializedCapacity: outputCount) { output in
-                var outputIndex = 0
-                for byte in bytes {
-                    output[outputIndex] = symbols[Int(byte >> 4)]
-                    output[outputIndex + 1] = symbols[Int(byte & 0x0F)]
-                    outputIndex += 2
-                }
-                return outputIndex
+        let symbols = digits.utf8Start
+        return String(unsafeUninitializedCapacity: outputCount) { output in
+            for (index, byte) in bytes.enumerated() {
+                output[2 * index] = symbols[Int(byte >> 4)]
+                output[2 * index + 1] = symbols[Int(byte & 0x0F)]
             }
+            return outputCount
         }
     }
 
@@ -35,7 +38,7 @@ public enum Hex {
         return output
     }
 
-    private static let digits: [UInt8] = Array("0123456789abcdef".utf8)
+    private static let digits: StaticString = "0123456789abcdef"
 
     private static func nibble(_ character: UInt8) -> UInt8? {
         switch character {

@@ -65,7 +65,7 @@ struct ObjectReader {
     mutating func int(_ key: String) throws(ShapeError) -> Int {
         let value = try int64(key)
         guard let small = Int(exactly: value) else {
-            throw ShapeError(path: path(of: key), problem: .invalidValue("\(value) is out of range"))
+            throw ShapeError(path: path(of: key), problem: .invalidValue("is out of range", value: String(value)))
         }
         return small
     }
@@ -147,7 +147,7 @@ extension ObjectReader {
     mutating func optionalTimestamp(_ key: String) throws(ShapeError) -> Timestamp? {
         guard let text = try optionalString(key) else { return nil }
         guard let instant = Timestamp(rfc3339: text) else {
-            throw ShapeError(path: path(of: key), problem: .invalidValue("\"\(text)\" is not an RFC 3339 time"))
+            throw ShapeError(path: path(of: key), problem: .invalidValue("is not an RFC 3339 time", value: text))
         }
         return instant
     }

@@ -11,8 +11,9 @@ public struct ShapeError: Error, Sendable, Equatable, CustomStringConvertible {
         case unknownKey(String)
         /// The value has another JSON type than the one required.
         case wrongType(expected: String, found: String)
-        /// The value has the right type but is not acceptable; the text says why.
-        case invalidValue(String)
+        /// The value has the right type but is not acceptable; the text says why, after the value itself
+        /// when it is given (left out where the document came from a client, see `withoutInput`).
+        case invalidValue(String, value: String? = nil)
     }
 
     /// Where in the document, e.g. `teamPrograms[0].seats` (empty for the top level).
@@ -32,7 +33,18 @@ public struct ShapeError: Error, Sendable, Equatable, CustomStringConvertible {
         case .missingKey(let key): return "\(place): missing required key \"\(key)\""
         case .unknownKey(let key): return "\(place): unknown key \"\(key)\""
         case .wrongType(let expected, let found): return "\(place): expected \(expected), found \(found)"
-        case .invalidValue(let why): return "\(place): \(why)"
+        case .invalidValue(let why, let value): return "\(place): \(value.map { "\"\($0)\" " } ?? "")\(why)"
+        }
+    }
+
+    /// The description without the document's own keys and values, for an answer to a client (which must
+    /// never echo what was sent): a path names only keys that were expected.
+    public var withoutInput: String {
+        let place = path.isEmpty ? "top level" : path
+        switch problem {
+        case .unknownKey: return "\(place): a key that is not taken here"
+        case .invalidValue(let why, .some): return "\(place): the value \(why)"
+        default: return description
         }
     }
 }

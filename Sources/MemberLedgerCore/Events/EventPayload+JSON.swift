@@ -11,7 +11,7 @@ extension EventPayload {
             guard let operation = WebhookOperation(rawValue: operationName) else {
                 throw ShapeError(
                     path: reader.path(of: "operation"),
-                    problem: .invalidValue("\"\(operationName)\" is not one of the 14 aal_* commands"))
+                    problem: .invalidValue("is not one of the 14 aal_* commands", value: operationName))
             }
             let contacts = try reader.elements("contacts").map { (value, path) throws(ShapeError) in
                 try ContactData(json: value, path: path)
@@ -50,7 +50,7 @@ extension EventPayload {
             guard let gateway = Gateway(rawValue: gatewayName) else {
                 throw ShapeError(
                     path: reader.path(of: "gateway"),
-                    problem: .invalidValue("\"\(gatewayName)\" is not stripe or paypal"))
+                    problem: .invalidValue("is not stripe or paypal", value: gatewayName))
             }
             self = .orderCompleted(
                 OrderCompleted(
