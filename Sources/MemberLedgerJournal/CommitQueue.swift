@@ -5,7 +5,7 @@ import Synchronization
 
 /// The group commit behind `JournalWriter`: records queued by many callers, flushed by one thread.
 ///
-/// Callers hold the lock only to stamp, chain and queue their record (the hash chain needs seq order),
+/// Callers hold the lock only to sequence their record (`Sequencer`: the hash chain needs seq order),
 /// then wait on a semaphore of their own. The flusher thread takes everything queued, writes it with one
 /// `write` and one sync, and signals exactly the callers that batch covered: no thundering herd, no
 /// caller waiting on another's wake-up. On a failed write or sync every queued caller gets the error and
@@ -15,7 +15,8 @@ import Synchronization
 final class CommitQueue: @unchecked Sendable {
     /// What callers and the flusher share.
     struct State {
-        var head: JournalHead
+        /// Stamps, applies and chains; only ever under the lock.
+        var sequencer: Sequencer
         var pending: [UInt8] = []
         var waiters: [Waiter] = []
         var failure: JournalError?
@@ -23,25 +24,14 @@ final class CommitQueue: @unchecked Sendable {
         var flusherIdle = true
         var stopping = false
         var queuedRecords: Int64 = 0
-        /// The journal's length once everything queued is written.
-        var endOffset: Int64
-        /// Where the head record's line starts.
-        var headOffset: Int64
         /// The last record known durable, the journal's length and where that record starts: what readers
-        /// of the writer's position may rely on (the head above may still be in flight).
+        /// of the writer's position may rely on (the sequencer's head may still be in flight).
         var durable: (head: JournalHead, endOffset: Int64, headOffset: Int64)
 
-        /// Chains an event after the head and queues its line; `tail` is the event's encoded tail when the
-        /// caller prepared it outside the lock.
-        mutating func chain(_ event: Event, tail: [UInt8]? = nil) {
-            let (line, hash) = JournalFormat.recordLine(
-                seq: event.seq, recordedAt: event.recordedAt, tail: tail ?? JournalFormat.tail(of: event),
-                previousHash: head.hash)
-            head = JournalHead(seq: event.seq, hash: hash, recordedAt: event.recordedAt)
+        /// Queues a sequenced record line for the next flush.
+        mutating func queue(_ line: [UInt8]) {
             pending += line
             queuedRecords += 1
-            headOffset = endOffset
-            endOffset += Int64(line.count)
         }
     }
 
@@ -114,7 +104,8 @@ final class CommitQueue: @unchecked Sendable {
         self.file = file
         self.storage = storage
         state = State(
-            head: head, endOffset: endOffset, headOffset: headOffset, durable: (head, endOffset, headOffset))
+            sequencer: Sequencer(head: head, endOffset: endOffset, headOffset: headOffset),
+            durable: (head, endOffset, headOffset))
         let thread = Thread { [self] in flushLoop() }
         thread.name = "journal-flusher"
         thread.start()
@@ -126,7 +117,13 @@ final class CommitQueue: @unchecked Sendable {
         return body(state)
     }
 
-    /// Runs `body` under the lock to stamp and chain records, queues a waiter for them, and wakes the
+    func modifyState<Value>(_ body: (inout State) -> Value) -> Value {
+        lock.lock()
+        defer { lock.unlock() }
+        return body(&state)
+    }
+
+    /// Runs `body` under the lock to sequence records, queues a waiter for them, and wakes the
     /// flusher if it sleeps.
     func enqueue<First, Second>(
         _ body: (inout State) throws(JournalError) -> (First, Second)
@@ -198,7 +195,7 @@ final class CommitQueue: @unchecked Sendable {
                 swap(&batch, &state.pending)
                 swap(&waiters, &state.waiters)
                 let records = state.queuedRecords
-                let batchEnd = (state.head, state.endOffset, state.headOffset)
+                let batchEnd = (state.sequencer.head, state.sequencer.endOffset, state.sequencer.headOffset)
                 state.queuedRecords = 0
                 lock.unlock()
                 var failure: JournalError?

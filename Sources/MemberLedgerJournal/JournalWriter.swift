@@ -106,47 +106,58 @@ public final class JournalWriter: Sendable {
     /// Counters since the writer opened.
     public var counters: Statistics { queue.withState { $0.statistics } }
 
-    /// Appends one event and returns it as recorded, once it is durable.
-    @discardableResult
-    public func append(_ draft: EventDraft) throws(JournalError) -> Event {
-        try append(draft, timeout: nil) { _ in () }.event
+    /// Keeps `state` (which must stand at the journal's head) as the live state: from here every record
+    /// appended is applied to it in seq order as it is sequenced, and appends return its outcome.
+    public func keep(_ state: LedgerState) {
+        queue.modifyState { $0.sequencer.keep(state) }
     }
 
-    /// Appends one event; `onStamp` runs with the stamped event before it is written, in seq order with
-    /// every other append (the server applies the event to its live state there). Returns once durable;
-    /// with `timeout`, throws `.stillWriting` if the disk has not made it durable in time.
-    public func append<Result>(
-        _ draft: EventDraft, timeout: Double? = nil, onStamp: (Event) -> Result
-    ) throws(JournalError) -> (event: Event, result: Result) {
-        let (event, result, waiter) = try enqueue(draft, onStamp: onStamp)
-        try waiter.wait(timeout: timeout, seq: event.seq)
-        return (event, result)
-    }
-
-    /// Stamps, applies (`onStamp`) and chains one event under the queue's lock, and returns its waiter.
-    private func enqueue<Result>(
-        _ draft: EventDraft, onStamp: (Event) -> Result
-    ) throws(JournalError) -> (Event, Result, CommitQueue.Waiter) {
-        // Everything but seq and time is encoded before the lock, in parallel with other appenders.
-        let tail = try Self.checkedTail(of: draft.stamped(seq: 1, at: Timestamp(microseconds: 0)))
-        return try queue.enqueue { (state) throws(JournalError) in
-            let event = draft.stamped(seq: state.head.seq + 1, at: max(clock(), state.head.recordedAt))
-            let result = onStamp(event)
-            state.chain(event, tail: tail)
-            return (event, result)
+    /// Reads the live state kept with `keep`, as of the last record sequenced (queued, maybe not durable).
+    public func read<Value>(_ body: (LedgerState) -> Value) -> Value {
+        queue.withState { state in
+            guard let live = state.sequencer.state else { preconditionFailure("the writer keeps no live state") }
+            return body(live)
         }
     }
 
-    /// Appends one event without waiting: `onStamp` runs as in `append(_:timeout:onStamp:)`, and
-    /// `whenDurable` is called once the record is durable (nil) or the journal failed (the error), on the
-    /// flusher's thread: it must only hand the news on (the server posts it to an event loop).
-    public func appendWithoutWaiting<Result>(
-        _ draft: EventDraft, onStamp: (Event) -> Result,
-        whenDurable: @escaping @Sendable (JournalError?) -> Void
-    ) throws(JournalError) -> (event: Event, result: Result) {
-        let (event, result, waiter) = try enqueue(draft, onStamp: onStamp)
-        waiter.whenDurable(whenDurable)
-        return (event, result)
+    /// Appends one event and returns it as recorded, once it is durable.
+    @discardableResult
+    public func append(_ draft: EventDraft) throws(JournalError) -> Event {
+        try append(draft, timeout: nil).event
+    }
+
+    /// Appends one event; returns it with its outcome on the live state (nil when none is kept) once
+    /// durable. With `timeout`, throws `.stillWriting` if the disk has not made it durable in time.
+    public func append(
+        _ draft: EventDraft, timeout: Double? = nil
+    ) throws(JournalError) -> (event: Event, outcome: Outcome?) {
+        let (event, outcome, waiter) = try enqueue(draft)
+        try waiter.wait(timeout: timeout, seq: event.seq)
+        return (event, outcome)
+    }
+
+    /// Sequences one event under the queue's lock, and returns its waiter.
+    private func enqueue(_ draft: EventDraft) throws(JournalError) -> (Event, Outcome?, CommitQueue.Waiter) {
+        // Everything but seq and time is encoded before the lock, in parallel with other appenders.
+        let tail = try Self.checkedTail(of: draft.stamped(seq: 1, at: Timestamp(microseconds: 0)))
+        return try queue.enqueue { (state) throws(JournalError) in
+            let (event, outcome, line) = state.sequencer.sequence(draft, tail: tail, now: clock())
+            state.queue(line)
+            return (event, outcome)
+        }
+    }
+
+    /// Appends one event without waiting: returns it with its outcome at once (sequenced and applied, not
+    /// yet durable), and calls `whenDurable` with them once the record is durable (failure nil) or the
+    /// journal failed (the error), on the flusher's thread (or this one, when the disk was quicker): it
+    /// must only hand the news on (the server posts it to an event loop).
+    @discardableResult
+    public func appendWithoutWaiting(
+        _ draft: EventDraft, whenDurable: @escaping @Sendable (Event, Outcome?, JournalError?) -> Void
+    ) throws(JournalError) -> (event: Event, outcome: Outcome?) {
+        let (event, outcome, waiter) = try enqueue(draft)
+        waiter.whenDurable { failure in whenDurable(event, outcome, failure) }
+        return (event, outcome)
     }
 
     /// Appends several events as one batch (bulk import): one write and one sync for all of them, returned
@@ -158,8 +169,8 @@ public final class JournalWriter: Sendable {
         }
         let (events, _, waiter) = try queue.enqueue { (state) throws(JournalError) in
             let events = zip(drafts, tails).map { draft, tail in
-                let event = draft.stamped(seq: state.head.seq + 1, at: max(clock(), state.head.recordedAt))
-                state.chain(event, tail: tail)
+                let (event, _, line) = state.sequencer.sequence(draft, tail: tail, now: clock())
+                state.queue(line)
                 return event
             }
             return (events, ())
@@ -173,10 +184,7 @@ public final class JournalWriter: Sendable {
     public func append(recorded event: Event) throws(JournalError) {
         let tail = try Self.checkedTail(of: event)
         let (_, _, waiter) = try queue.enqueue { (state) throws(JournalError) in
-            precondition(
-                event.seq == state.head.seq + 1, "recorded event \(event.seq) does not follow \(state.head.seq)")
-            precondition(event.recordedAt >= state.head.recordedAt, "recorded event \(event.seq) goes back in time")
-            state.chain(event, tail: tail)
+            state.queue(state.sequencer.sequence(recorded: event, tail: tail))
             return ((), ())
         }
         try waiter.wait()

@@ -93,10 +93,10 @@ enum OfflineWriter {
     /// prints its outcome, exits 0 (1 if rejected).
     static func record(with writer: JournalWriter, json: Bool, _ makeDraft: (LedgerState) -> EventDraft) -> Never {
         do {
-            let replayed = try LedgerReplay(folder: writer.folder).state()
-            var state = replayed.state
-            let draft = makeDraft(state)
-            let (event, outcome) = try writer.append(draft) { event in state.apply(event) }
+            writer.keep(try LedgerReplay(folder: writer.folder).state().state)
+            let draft = writer.read(makeDraft)
+            let (event, applied) = try writer.append(draft)
+            guard let outcome = applied else { preconditionFailure("the writer keeps the state") }
             if json {
                 printJSON(outcome.json(seq: event.seq))
             } else {
