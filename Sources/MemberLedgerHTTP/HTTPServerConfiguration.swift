@@ -20,8 +20,8 @@ public struct HTTPServerConfiguration: Sendable {
     public var slowSenderGraceSeconds: Double
     /// Event loop threads; by default one per core.
     public var eventLoops: Int
-    /// Threads for a blocking handler (`HTTPServer.init(configuration:handler:rejected:)`); requests
-    /// beyond them and four times as many waiting are answered 503.
+    /// The most threads for a blocking handler (`HTTPServer.init(configuration:handler:rejected:)`), started
+    /// as requests need them; requests beyond them and four times as many waiting are answered 503.
     public var blockingThreads: Int
     /// The request line plus the header section, CRLFs included; over it the answer is `431` and close.
     public var maxHeaderBytes: Int

@@ -1,5 +1,6 @@
 import Dispatch
 import MemberLedgerSystem
+import MemberLedgerTesting
 import Synchronization
 import Testing
 
@@ -15,6 +16,8 @@ struct SystemTests {
     @Test("a full work pool refuses at once; what it took runs, and stop waits for it")
     func workPoolIsBounded() {
         let pool = WorkPool(threads: 2, queueLimit: 3, name: "test-pool")
+        // Threads start with the first jobs, never before, and never beyond the bound.
+        #expect(pool.startedThreads == 0)
         let release = DispatchSemaphore(value: 0)
         let ran = Atomic<Int>(0)
         var accepted = 0
@@ -27,10 +30,24 @@ struct SystemTests {
         }
         // Two running (or about to), three waiting; the rest refused without blocking the caller.
         #expect(accepted == 5)
+        #expect(pool.startedThreads == 2)
         for _ in 0..<accepted { release.signal() }
         pool.stop()
         #expect(ran.load(ordering: .relaxed) == 5)
         #expect(!pool.submit {})
+    }
+
+    @Test("an idle work pool thread takes the next job instead of a new thread starting")
+    func workPoolReusesIdleThreads() {
+        let pool = WorkPool(threads: 4, queueLimit: 0, name: "test-pool")
+        defer { pool.stop() }
+        for round in 0..<20 {
+            let done = DispatchSemaphore(value: 0)
+            #expect(pool.submit { done.signal() }, "round \(round)")
+            done.wait()
+            #expect(waitUntil { pool.idleThreads == 1 }, "round \(round)")
+        }
+        #expect(pool.startedThreads == 1)
     }
 
     @Test("signals before a wait wake the poller once; after a drain it waits again")
