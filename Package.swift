@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "MemberLedgerHTTP", targets: ["MemberLedgerHTTP"]),
         .library(name: "MemberLedgerWebhooks", targets: ["MemberLedgerWebhooks"]),
         .library(name: "MemberLedgerCRM", targets: ["MemberLedgerCRM"]),
+        .library(name: "MemberLedgerQuery", targets: ["MemberLedgerQuery"]),
         .library(name: "MemberLedgerServer", targets: ["MemberLedgerServer"]),
         .library(name: "MemberLedgerTesting", targets: ["MemberLedgerTesting"]),
         .executable(name: "memberledger", targets: ["memberledger"]),
@@ -27,14 +28,17 @@ let package = Package(
         .target(name: "MemberLedgerJournal", dependencies: ["MemberLedgerCore", "MemberLedgerSystem"]),
         .target(name: "MemberLedgerHTTP", dependencies: ["MemberLedgerSystem", "CMemberLedgerSystem"]),
         .target(name: "MemberLedgerWebhooks", dependencies: ["MemberLedgerCore"]),
+        .target(name: "MemberLedgerQuery", dependencies: ["MemberLedgerCore", "MemberLedgerJournal"]),
         .target(name: "MemberLedgerCRM", dependencies: ["MemberLedgerCore", "MemberLedgerJournal"]),
         .target(
             name: "MemberLedgerServer",
             dependencies: [
-                "MemberLedgerCore", "MemberLedgerJournal", "MemberLedgerHTTP", "MemberLedgerWebhooks", "MemberLedgerCRM",
+                "MemberLedgerCore", "MemberLedgerJournal", "MemberLedgerHTTP", "MemberLedgerWebhooks",
+                "MemberLedgerCRM",
             ]
         ),
-        .target(name: "MemberLedgerTesting", dependencies: ["MemberLedgerCore", "MemberLedgerHTTP", "MemberLedgerSystem"]),
+        .target(
+            name: "MemberLedgerTesting", dependencies: ["MemberLedgerCore", "MemberLedgerHTTP", "MemberLedgerSystem"]),
         .target(
             name: "MemberLedgerCampaigns",
             dependencies: [
@@ -45,12 +49,14 @@ let package = Package(
         .executableTarget(
             name: "memberledger",
             dependencies: [
-                "MemberLedgerCore", "MemberLedgerJournal", "MemberLedgerHTTP", "MemberLedgerServer", "MemberLedgerWebhooks",
-                "MemberLedgerCRM",
+                "MemberLedgerCore", "MemberLedgerJournal", "MemberLedgerHTTP", "MemberLedgerServer",
+                "MemberLedgerWebhooks",
+                "MemberLedgerCRM", "MemberLedgerQuery",
             ]
         ),
         .executableTarget(
-            name: "memberledger-torture", dependencies: ["MemberLedgerCore", "MemberLedgerJournal", "MemberLedgerCampaigns"]
+            name: "memberledger-torture",
+            dependencies: ["MemberLedgerCore", "MemberLedgerJournal", "MemberLedgerCampaigns"]
         ),
         .executableTarget(
             name: "memberledger-bench",
@@ -66,11 +72,13 @@ let package = Package(
         .testTarget(
             name: "MemberLedgerJournalTests",
             dependencies: [
-                "MemberLedgerCore", "MemberLedgerJournal", "MemberLedgerTesting", "memberledger", "memberledger-torture",
+                "MemberLedgerCore", "MemberLedgerJournal", "MemberLedgerTesting", "memberledger",
+                "memberledger-torture",
             ]
         ),
         .testTarget(
-            name: "MemberLedgerHTTPTests", dependencies: ["MemberLedgerHTTP", "MemberLedgerSystem", "MemberLedgerTesting"]
+            name: "MemberLedgerHTTPTests",
+            dependencies: ["MemberLedgerHTTP", "MemberLedgerSystem", "MemberLedgerTesting"]
         ),
         .testTarget(
             name: "MemberLedgerCRMTests", dependencies: ["MemberLedgerCRM", "MemberLedgerCore", "MemberLedgerTesting"]

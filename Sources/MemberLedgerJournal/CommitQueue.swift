@@ -18,6 +18,9 @@ final class CommitQueue: @unchecked Sendable {
         /// Stamps, applies and chains; only ever under the lock.
         var sequencer: Sequencer
         var pending: [UInt8] = []
+        /// The records in `pending`, kept only while an observer is installed.
+        var pendingRecords: [DurableRecord] = []
+        var observed = false
         var waiters: [Waiter] = []
         var failure: JournalError?
         var statistics = JournalWriter.Statistics()
@@ -28,10 +31,14 @@ final class CommitQueue: @unchecked Sendable {
         /// of the writer's position may rely on (the sequencer's head may still be in flight).
         var durable: (head: JournalHead, endOffset: Int64, headOffset: Int64)
 
-        /// Queues a sequenced record line for the next flush.
-        mutating func queue(_ line: [UInt8]) {
+        /// Queues a sequenced record line for the next flush (with its event and outcome, for an observer).
+        mutating func queue(_ line: [UInt8], event: Event, outcome: Outcome?) {
             pending += line
             queuedRecords += 1
+            if observed {
+                pendingRecords.append(
+                    DurableRecord(event: event, outcome: outcome, offset: sequencer.headOffset, head: sequencer.head))
+            }
         }
     }
 
@@ -99,6 +106,8 @@ final class CommitQueue: @unchecked Sendable {
     private let stopped = DispatchSemaphore(value: 0)
     private let file: FileDescriptor
     private let storage: any JournalStorage
+    /// Told of each batch once durable, on the flusher's thread; set once, before appends start.
+    private let observer = Mutex<(@Sendable ([DurableRecord]) -> Void)?>(nil)
 
     init(file: FileDescriptor, storage: any JournalStorage, head: JournalHead, endOffset: Int64, headOffset: Int64) {
         self.file = file
@@ -153,6 +162,12 @@ final class CommitQueue: @unchecked Sendable {
         return (first, second, waiter)
     }
 
+    /// Installs the one observer of durable records (`JournalWriter.observe`).
+    func observe(_ body: @escaping @Sendable ([DurableRecord]) -> Void) {
+        observer.withLock { $0 = body }
+        modifyState { $0.observed = true }
+    }
+
     /// Asks the flusher to finish what is queued and exit, waits for it, and closes the file.
     func stop() {
         lock.lock()
@@ -175,6 +190,7 @@ final class CommitQueue: @unchecked Sendable {
         // Swapped with the queue's under the lock: the flusher writes one pair while callers fill the other,
         // and neither is reallocated.
         var batch: [UInt8] = []
+        var records: [DurableRecord] = []
         var waiters: [Waiter] = []
         while true {
             work.wait()
@@ -192,9 +208,11 @@ final class CommitQueue: @unchecked Sendable {
                 }
                 batch.removeAll(keepingCapacity: true)
                 waiters.removeAll(keepingCapacity: true)
+                records.removeAll(keepingCapacity: true)
                 swap(&batch, &state.pending)
+                swap(&records, &state.pendingRecords)
                 swap(&waiters, &state.waiters)
-                let records = state.queuedRecords
+                let recordCount = state.queuedRecords
                 let batchEnd = (state.sequencer.head, state.sequencer.endOffset, state.sequencer.headOffset)
                 state.queuedRecords = 0
                 lock.unlock()
@@ -214,16 +232,19 @@ final class CommitQueue: @unchecked Sendable {
                     failed += state.waiters
                     state.waiters.removeAll()
                     state.pending.removeAll()
+                    state.pendingRecords.removeAll()
                     state.queuedRecords = 0
                 } else {
                     state.durable = batchEnd
-                    state.statistics.records += records
+                    state.statistics.records += recordCount
                     state.statistics.syncs += 1
-                    state.statistics.largestBatch = max(state.statistics.largestBatch, records)
+                    state.statistics.largestBatch = max(state.statistics.largestBatch, recordCount)
                     state.statistics.syncSeconds += seconds
                     state.statistics.maxSyncSeconds = max(state.statistics.maxSyncSeconds, seconds)
                 }
                 lock.unlock()
+                // Before the waiters: a reader that learns of an answer finds its record already observed.
+                if failure == nil, !records.isEmpty, let observe = observer.withLock({ $0 }) { observe(records) }
                 for waiter in failed { waiter.complete(failure) }
             }
         }

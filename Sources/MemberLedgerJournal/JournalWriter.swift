@@ -112,6 +112,12 @@ public final class JournalWriter: Sendable {
         queue.modifyState { $0.sequencer.keep(state) }
     }
 
+    /// Calls `body` with every batch of records once it is durable, in seq order, on the flusher's thread
+    /// (before the batch's appenders are told): it must only hand them on. One observer per writer.
+    public func observe(_ body: @escaping @Sendable ([DurableRecord]) -> Void) {
+        queue.observe(body)
+    }
+
     /// Reads the live state kept with `keep`, as of the last record sequenced (queued, maybe not durable).
     public func read<Value>(_ body: (LedgerState) -> Value) -> Value {
         queue.withState { state in
@@ -142,7 +148,7 @@ public final class JournalWriter: Sendable {
         let tail = try Self.checkedTail(of: draft.stamped(seq: 1, at: Timestamp(microseconds: 0)))
         return try queue.enqueue { (state) throws(JournalError) in
             let (event, outcome, line) = state.sequencer.sequence(draft, tail: tail, now: clock())
-            state.queue(line)
+            state.queue(line, event: event, outcome: outcome)
             return (event, outcome)
         }
     }
@@ -169,8 +175,8 @@ public final class JournalWriter: Sendable {
         }
         let (events, _, waiter) = try queue.enqueue { (state) throws(JournalError) in
             let events = zip(drafts, tails).map { draft, tail in
-                let (event, _, line) = state.sequencer.sequence(draft, tail: tail, now: clock())
-                state.queue(line)
+                let (event, outcome, line) = state.sequencer.sequence(draft, tail: tail, now: clock())
+                state.queue(line, event: event, outcome: outcome)
                 return event
             }
             return (events, ())
@@ -184,7 +190,8 @@ public final class JournalWriter: Sendable {
     public func append(recorded event: Event) throws(JournalError) {
         let tail = try Self.checkedTail(of: event)
         let (_, _, waiter) = try queue.enqueue { (state) throws(JournalError) in
-            state.queue(state.sequencer.sequence(recorded: event, tail: tail))
+            let (line, outcome) = state.sequencer.sequence(recorded: event, tail: tail)
+            state.queue(line, event: event, outcome: outcome)
             return ((), ())
         }
         try waiter.wait()

@@ -42,11 +42,11 @@ struct Sequencer {
 
     /// Sequences an event recorded elsewhere, as it is: its seq must be the next one and its time must not
     /// go back.
-    mutating func sequence(recorded event: Event, tail: [UInt8]) -> [UInt8] {
+    mutating func sequence(recorded event: Event, tail: [UInt8]) -> (line: [UInt8], outcome: Outcome?) {
         precondition(event.seq == head.seq + 1, "recorded event \(event.seq) does not follow \(head.seq)")
         precondition(event.recordedAt >= head.recordedAt, "recorded event \(event.seq) goes back in time")
-        _ = state?.apply(event)
-        return chain(event, tail: tail)
+        let outcome = state?.apply(event)
+        return (chain(event, tail: tail), outcome)
     }
 
     private mutating func chain(_ event: Event, tail: [UInt8]) -> [UInt8] {

@@ -1,6 +1,7 @@
 import Foundation
 import MemberLedgerCore
 import MemberLedgerJournal
+import MemberLedgerQuery
 
 /// `memberledger show member|team|subscription|coupon ID`: one projection, now or as of a point.
 enum ShowVerb {
@@ -22,16 +23,7 @@ enum ShowVerb {
             usageError(spec, "show takes member, team, subscription or coupon, got \(kind)")
         }
         let state = replay(arguments).state
-        let value: JSONValue?
-        switch kind {
-        case "member": value = state.member(id).map { member(json: $0, in: state) }
-        case "team":
-            value = pair(id).flatMap { state.teams[TeamKey(programID: $0, leaderContactID: $1)] }.map(team(json:))
-        case "subscription":
-            value = pair(id).flatMap { state.subscriptions[SubscriptionKey(contactID: $0, productID: $1)] }.map(
-                subscription(json:))
-        default: value = state.coupons[id].map(coupon(json:))
-        }
+        let value = LedgerViews.lookup(kind, id, in: state)
         guard let value else { fail("show: no \(kind) \(id) as of seq \(state.lastSeq)", .noInput) }
         if arguments.json {
             printJSON(value)
@@ -39,74 +31,6 @@ enum ShowVerb {
             say(text(value))
         }
         exit(ExitCode.ok.rawValue)
-    }
-
-    private static func pair(_ id: String) -> (String, String)? {
-        let parts = id.split(separator: "/", maxSplits: 1)
-        return parts.count == 2 ? (String(parts[0]), String(parts[1])) : nil
-    }
-
-    static func member(json member: Member, in state: LedgerState) -> JSONValue {
-        let id = member.contactID
-        let teams: [JSONValue] = state.sortedTeams.filter { $0.key.leaderContactID == id || $0.members.contains(id) }
-            .map { team in
-                .object([
-                    ("teamId", .string(team.key.programID)),
-                    ("role", .string(team.key.leaderContactID == id ? "leader" : "member")),
-                    ("leaderContactId", .string(team.key.leaderContactID)), ("seats", .int(team.seats)),
-                    ("members", .strings(team.sortedMembers)),
-                ])
-            }
-        let subscriptions: [JSONValue] = state.sortedSubscriptions.filter { $0.key.contactID == id }.map {
-            subscription in
-            .object([
-                ("productId", .string(subscription.key.productID)), ("status", .string(subscription.status.rawValue)),
-                ("gateway", .string(subscription.gateway.rawValue)), ("balance", .int(subscription.balance)),
-                ("periodEnd", .string(subscription.periodEnd.rfc3339)),
-            ])
-        }
-        let coupons: [JSONValue] = state.sortedCoupons.filter { $0.contactID == id }.map { coupon in
-            .object([
-                ("promoId", .string(coupon.promoID)), ("code", .string(coupon.code)),
-                ("status", .string(coupon.status.rawValue)), ("expiresAt", .string(coupon.expiresAt.rfc3339)),
-            ])
-        }
-        let fields: [(key: String, value: JSONValue)] = member.sortedFields.map { ($0.name, .string($0.value)) }
-        let optional: (String?) -> JSONValue = { $0.map(JSONValue.string) ?? .null }
-        return .object([
-            ("contactId", .string(id)), ("email", optional(member.email)), ("firstName", optional(member.firstName)),
-            ("lastName", optional(member.lastName)), ("tags", .strings(member.sortedTags)), ("fields", .object(fields)),
-            ("passwordSet", .bool(member.passwordHash != nil)), ("joinedAt", .string(member.joinedAt.rfc3339)),
-            ("teams", .array(teams)), ("subscriptions", .array(subscriptions)), ("coupons", .array(coupons)),
-        ])
-    }
-
-    static func team(json team: Team) -> JSONValue {
-        .object([
-            ("teamId", .string(team.key.programID)), ("leaderContactId", .string(team.key.leaderContactID)),
-            ("seats", .int(team.seats)), ("seatsUsed", .int(team.seatsUsed)), ("seatsFree", .int(team.seatsFree)),
-            ("members", .strings(team.sortedMembers)), ("createdAt", .string(team.createdAt.rfc3339)),
-        ])
-    }
-
-    static func subscription(json subscription: Subscription) -> JSONValue {
-        .object([
-            ("contactId", .string(subscription.key.contactID)), ("productId", .string(subscription.key.productID)),
-            ("status", .string(subscription.status.rawValue)), ("gateway", .string(subscription.gateway.rawValue)),
-            ("amount", .int(subscription.amount)), ("currency", .string(subscription.currency)),
-            ("balance", .int(subscription.balance)), ("startedAt", .string(subscription.startedAt.rfc3339)),
-            ("periodEnd", .string(subscription.periodEnd.rfc3339)),
-        ])
-    }
-
-    static func coupon(json coupon: Coupon) -> JSONValue {
-        .object([
-            ("code", .string(coupon.code)), ("promoId", .string(coupon.promoID)),
-            ("contactId", .string(coupon.contactID)),
-            ("status", .string(coupon.status.rawValue)), ("issuedAt", .string(coupon.issuedAt.rfc3339)),
-            ("expiresAt", .string(coupon.expiresAt.rfc3339)),
-            ("redeemedAt", coupon.redeemedAt.map { .string($0.rfc3339) } ?? .null),
-        ])
     }
 
     /// `key: value` lines for people; a list of objects as `- k=v, k=v` lines.

@@ -1,6 +1,7 @@
 import Foundation
 import MemberLedgerCore
 import MemberLedgerJournal
+import MemberLedgerQuery
 
 /// `memberledger stats` and `memberledger digest`: counts, and what an auditor records.
 enum StatsVerb {
@@ -10,32 +11,13 @@ enum StatsVerb {
         arguments: "", positionalCount: 0...0, options: [.data, .asOf, .seq, .json], details: "", run: run)
 
     static func run(_ arguments: ParsedArguments) -> Never {
-        var outcomes: [String: Int64] = [:]
+        var outcomes: [Outcome.Status: Int] = [:]
         // From seq 1: events are counted by outcome, including those a snapshot would skip.
         let state = replay(arguments, useSnapshots: false) { step in
-            outcomes[step.outcome.status.rawValue, default: 0] += 1
+            outcomes[step.outcome.status, default: 0] += 1
         }
         .state
-        func counted<T>(_ items: some Sequence<T>, _ key: (T) -> String, _ keys: [String]) -> JSONValue {
-            var counts: [String: Int] = [:]
-            for item in items { counts[key(item), default: 0] += 1 }
-            return .object(keys.map { ($0, .int(counts[$0] ?? 0)) })
-        }
-        let teams = state.teams.values
-        let value: JSONValue = .object([
-            ("seq", .int(state.lastSeq)), ("members", .int(state.members.count)),
-            (
-                "subscriptions",
-                counted(state.subscriptions.values, { $0.status.rawValue }, SubscriptionStatus.allCases.map(\.rawValue))
-            ),
-            ("teams", .int(teams.count)), ("seatsUsed", .int(teams.reduce(0) { $0 + $1.seatsUsed })),
-            ("seatsFree", .int(teams.reduce(0) { $0 + $1.seatsFree })),
-            ("coupons", counted(state.coupons.values, { $0.status.rawValue }, CouponStatus.allCases.map(\.rawValue))),
-            (
-                "events",
-                .object(["applied", "unchanged", "rejected", "duplicate"].map { ($0, .int(outcomes[$0] ?? 0)) })
-            ),
-        ])
+        let value = LedgerViews.stats(state, outcomes: outcomes)
         arguments.json ? printJSON(value) : say(ShowVerb.text(value))
         exit(ExitCode.ok.rawValue)
     }

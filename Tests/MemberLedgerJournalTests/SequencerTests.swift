@@ -39,4 +39,32 @@ struct SequencerTests {
         #expect(replayed.lastSeq == 200)
         #expect(kept.digest == replayed.digest)
     }
+
+    @Test("the observer sees every record once durable, in seq order, before its appender returns, at its line")
+    func observerSeesDurableRecordsInOrder() throws {
+        let temp = TemporaryFolder()
+        let folder = DataFolder(path: temp.appending("data"))
+        let writer = try JournalWriter(folder: folder)
+        writer.keep(LedgerState())
+        let observed = Mutex<[DurableRecord]>([])
+        writer.observe { records in observed.withLock { $0 += records } }
+        DispatchQueue.concurrentPerform(iterations: 4) { appender in
+            for index in 0..<25 {
+                let recorded = try! writer.append(draft("c\(index % 3)", tags: ["t\(appender)"]), timeout: nil)
+                // Readers learn of a record no later than its appender does.
+                #expect(observed.withLock { $0.contains { $0.event.seq == recorded.event.seq } })
+            }
+        }
+        let records = observed.withLock { $0 }
+        #expect(records.map(\.event.seq) == Array(1...100))
+        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: folder.journal)))
+        var replayed = LedgerState()
+        for record in records {
+            #expect(record.outcome == replayed.apply(record.event), "seq \(record.event.seq)")
+            #expect(record.head.seq == record.event.seq)
+            let line = String(decoding: bytes[Int(record.offset)...].prefix(32), as: UTF8.self)
+            #expect(line.hasPrefix("{\"v\":1,\"seq\":\(record.event.seq),"), "offset of seq \(record.event.seq)")
+        }
+        #expect(writer.lastRecord == records.last?.head)
+    }
 }

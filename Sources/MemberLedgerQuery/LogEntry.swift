@@ -1,0 +1,77 @@
+import MemberLedgerCore
+
+/// One line of the Webhooks Log (AccessAlly's Detailed Log): what an event was and what came of it.
+///
+/// Small and flat on purpose: the server keeps one per event in memory to page and filter the log, so
+/// it holds only what the log shows, never the event's payload or its effects.
+public struct LogEntry: Sendable, Equatable {
+    /// The event's seq.
+    public let seq: Int64
+    /// When it was recorded.
+    public let at: Timestamp
+    /// The event type (`webhook.received`, `order.completed`, …).
+    public let type: String
+    /// The webhook command (`aal_genpass`), for a webhook.
+    public let command: String?
+    /// The contacts the event names; for one that names none (a CRM delivery report), those its effects
+    /// concern, so filtering by contact 42 shows what reached 42's CRM record.
+    public let contacts: [String]
+    /// The CRM dialect the webhook was read in, for a webhook.
+    public let dialect: String?
+    /// What came of it.
+    public let outcome: Outcome.Status
+    /// Why, for a rejection or no change.
+    public let reason: String?
+    /// The earlier seq, for a duplicate.
+    public let duplicateOf: Int64?
+
+    /// The entry of `event`, whose outcome was `outcome`.
+    public init(event: Event, outcome: Outcome) {
+        seq = event.seq
+        at = event.recordedAt
+        type = event.payload.typeName
+        if case .webhookReceived(let webhook) = event.payload {
+            command = webhook.command.operation.rawValue
+            dialect = webhook.request?.dialect
+        } else {
+            command = nil
+            dialect = nil
+        }
+        let named = event.payload.contactIDs
+        if named.isEmpty {
+            var seen = Set<String>()
+            contacts = outcome.effects.compactMap(\.contactID).filter { seen.insert($0).inserted }
+        } else {
+            contacts = named
+        }
+        self.outcome = outcome.status
+        reason = outcome.reason?.description
+        duplicateOf = outcome.duplicateOf
+    }
+
+    /// The command for a webhook, else the event type: the log's "what" column.
+    public var what: String { command ?? type }
+
+    /// The entry as `log --json` prints it and `/api/log` lists it.
+    public var json: JSONValue {
+        var fields: [(key: String, value: JSONValue)] = [
+            ("seq", .int(seq)), ("at", .string(at.rfc3339)), ("type", .string(type)),
+        ]
+        if let command { fields.append(("command", .string(command))) }
+        fields.append(("contacts", .strings(contacts)))
+        if let dialect { fields.append(("dialect", .string(dialect))) }
+        fields.append(("outcome", .string(outcome.rawValue)))
+        if let reason { fields.append(("reason", .string(reason))) }
+        if let duplicateOf { fields.append(("duplicateOf", .int(duplicateOf))) }
+        return .object(fields)
+    }
+
+    /// The entry as one line for people.
+    public var text: String {
+        let names = contacts.joined(separator: ",")
+        var line = "\(at)  #\(seq)  \(what)  \(names.isEmpty ? "-" : names)  \(dialect ?? "-")  \(outcome.rawValue)"
+        if let duplicateOf { line += " of #\(duplicateOf)" }
+        if let reason { line += ": \(reason)" }
+        return line
+    }
+}
