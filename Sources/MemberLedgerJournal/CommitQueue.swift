@@ -20,7 +20,8 @@ final class CommitQueue: @unchecked Sendable {
         var pending: [UInt8] = []
         /// The records in `pending`, kept only while an observer is installed.
         var pendingRecords: [DurableRecord] = []
-        var observed = false
+        /// Told of each batch once durable, on the flusher's thread (`JournalWriter.observe`).
+        var observer: (@Sendable ([DurableRecord]) -> Void)?
         var waiters: [Waiter] = []
         var failure: JournalError?
         var statistics = JournalWriter.Statistics()
@@ -35,7 +36,7 @@ final class CommitQueue: @unchecked Sendable {
         mutating func queue(_ line: [UInt8], event: Event, outcome: Outcome?) {
             pending += line
             queuedRecords += 1
-            if observed {
+            if observer != nil {
                 pendingRecords.append(
                     DurableRecord(event: event, outcome: outcome, offset: sequencer.headOffset, head: sequencer.head))
             }
@@ -106,8 +107,6 @@ final class CommitQueue: @unchecked Sendable {
     private let stopped = DispatchSemaphore(value: 0)
     private let file: FileDescriptor
     private let storage: any JournalStorage
-    /// Told of each batch once durable, on the flusher's thread; set once, before appends start.
-    private let observer = Mutex<(@Sendable ([DurableRecord]) -> Void)?>(nil)
 
     init(file: FileDescriptor, storage: any JournalStorage, head: JournalHead, endOffset: Int64, headOffset: Int64) {
         self.file = file
@@ -160,12 +159,6 @@ final class CommitQueue: @unchecked Sendable {
         lock.unlock()
         if wake { work.signal() }
         return (first, second, waiter)
-    }
-
-    /// Installs the one observer of durable records (`JournalWriter.observe`).
-    func observe(_ body: @escaping @Sendable ([DurableRecord]) -> Void) {
-        observer.withLock { $0 = body }
-        modifyState { $0.observed = true }
     }
 
     /// Asks the flusher to finish what is queued and exit, waits for it, and closes the file.
@@ -242,9 +235,10 @@ final class CommitQueue: @unchecked Sendable {
                     state.statistics.syncSeconds += seconds
                     state.statistics.maxSyncSeconds = max(state.statistics.maxSyncSeconds, seconds)
                 }
+                let observer = failure == nil && !records.isEmpty ? state.observer : nil
                 lock.unlock()
                 // Before the waiters: a reader that learns of an answer finds its record already observed.
-                if failure == nil, !records.isEmpty, let observe = observer.withLock({ $0 }) { observe(records) }
+                observer?(records)
                 for waiter in failed { waiter.complete(failure) }
             }
         }

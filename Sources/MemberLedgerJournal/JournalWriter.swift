@@ -115,7 +115,7 @@ public final class JournalWriter: Sendable {
     /// Calls `body` with every batch of records once it is durable, in seq order, on the flusher's thread
     /// (before the batch's appenders are told): it must only hand them on. One observer per writer.
     public func observe(_ body: @escaping @Sendable ([DurableRecord]) -> Void) {
-        queue.observe(body)
+        queue.modifyState { $0.observer = body }
     }
 
     /// Reads the live state kept with `keep`, as of the last record sequenced (queued, maybe not durable).

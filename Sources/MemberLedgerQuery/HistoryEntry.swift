@@ -23,11 +23,19 @@ public struct HistoryEntry: Sendable {
         self.outcome = outcome
     }
 
+    /// The command for a webhook, else the event type, as the log names it.
+    public var what: String { LogEntry.command(of: event) ?? event.payload.typeName }
+
+    /// The event's line as `history` prints it for people (its effects go on the lines below).
+    public var text: String {
+        "\(event.recordedAt)  #\(event.seq)  \(what)  \(outcome.status.rawValue)\(outcome.reason.map { ": \($0)" } ?? "")"
+    }
+
     /// The entry as `history --json` prints it.
     public var json: JSONValue {
         var fields: [(key: String, value: JSONValue)] = [
             ("seq", .int(event.seq)), ("at", .string(event.recordedAt.rfc3339)),
-            ("type", .string(LogEntry(event: event, outcome: outcome).what)),
+            ("type", .string(what)),
             ("outcome", .string(outcome.status.rawValue)),
         ]
         if let reason = outcome.reason { fields.append(("reason", .string(reason.description))) }

@@ -30,11 +30,10 @@ public struct LogEntry: Sendable, Equatable {
         seq = event.seq
         at = event.recordedAt
         type = event.payload.typeName
+        command = Self.command(of: event)
         if case .webhookReceived(let webhook) = event.payload {
-            command = webhook.command.operation.rawValue
             dialect = webhook.request?.dialect
         } else {
-            command = nil
             dialect = nil
         }
         let named = event.payload.contactIDs
@@ -51,6 +50,12 @@ public struct LogEntry: Sendable, Equatable {
 
     /// The command for a webhook, else the event type: the log's "what" column.
     public var what: String { command ?? type }
+
+    /// The webhook command (`aal_genpass`) of a webhook event; nil for any other event.
+    public static func command(of event: Event) -> String? {
+        if case .webhookReceived(let webhook) = event.payload { return webhook.command.operation.rawValue }
+        return nil
+    }
 
     /// The entry as `log --json` prints it and `/api/log` lists it.
     public var json: JSONValue {

@@ -26,10 +26,7 @@ enum HistoryVerb {
             if arguments.json { return printJSON(entry.json) }
             for transition in entry.transitions { say("\(transition.effectiveAt)  ⏱ \(transition.effect)") }
             guard entry.named || !entry.effects.isEmpty else { return }
-            let what = LogEntry(event: step.event, outcome: step.outcome).what
-            say(
-                "\(step.event.recordedAt)  #\(step.event.seq)  \(what)  \(step.outcome.status.rawValue)\(step.outcome.reason.map { ": \($0)" } ?? "")"
-            )
+            say(entry.text)
             for effect in entry.effects { say("    \(effect)") }
         }
         // Transitions that fell due between the last event and an --as-of instant.
