@@ -34,7 +34,7 @@ let package = Package(
             name: "MemberLedgerServer",
             dependencies: [
                 "MemberLedgerCore", "MemberLedgerJournal", "MemberLedgerHTTP", "MemberLedgerWebhooks",
-                "MemberLedgerCRM",
+                "MemberLedgerCRM", "MemberLedgerQuery", "MemberLedgerSystem",
             ]
         ),
         .target(
@@ -72,7 +72,7 @@ let package = Package(
         .testTarget(
             name: "MemberLedgerJournalTests",
             dependencies: [
-                "MemberLedgerCore", "MemberLedgerJournal", "MemberLedgerTesting", "memberledger",
+                "MemberLedgerCore", "MemberLedgerJournal", "MemberLedgerQuery", "MemberLedgerTesting", "memberledger",
                 "memberledger-torture",
             ]
         ),

@@ -1,18 +1,19 @@
-/// Percent-encoding of what a client puts into a URL: contact ids, tag names, emails, cursors.
+/// Percent-encoding of what a client puts into a URL: contact ids, tag names, emails, cursors (the CRM
+/// clients' requests, the read API's `next` links).
 ///
 /// Everything but RFC 3986's unreserved letters, digits, `-`, `.`, `_` and `~` is encoded, so an id
 /// such as `a/b` or `x?y` stays inside its path segment, and `&`, `=`, `+` and `#` in a query value stay
 /// data (a tag named `A&B`, an email with `+`).
-enum PercentEncoding {
+public enum PercentEncoding {
     /// `text` as one path segment. A segment of only dots is encoded whole: `.` and `..` would otherwise
     /// be read as "this folder" and "the folder above" and move the request to another endpoint.
-    static func segment(_ text: String) -> String {
+    public static func segment(_ text: String) -> String {
         if text == "." || text == ".." { return String(repeating: "%2E", count: text.count) }
         return encode(text)
     }
 
     /// `pairs` as a query string with its leading `?`; empty when there are no pairs.
-    static func query(_ pairs: [(name: String, value: String)]) -> String {
+    public static func query(_ pairs: [(name: String, value: String)]) -> String {
         guard !pairs.isEmpty else { return "" }
         return "?" + pairs.map { encode($0.name) + "=" + encode($0.value) }.joined(separator: "&")
     }

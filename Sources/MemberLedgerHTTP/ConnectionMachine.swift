@@ -13,6 +13,9 @@
 /// - Every wait is bounded by time, not by a thread: `readTimeout` between bytes mid-request and while
 ///   idle, `requestDeadline` from a request's first byte to its last, `readTimeout` for a peer that
 ///   takes none of the bytes sent to it.
+/// - A streamed answer (server-sent events) is the connection's last: input after it is read only to
+///   learn that the peer has gone, the idle timeout does not apply, and a peer more than
+///   `maxStreamBacklog` bytes behind is closed.
 struct ConnectionMachine {
     /// What the machine asks its loop to do.
     enum Action {
@@ -37,6 +40,8 @@ struct ConnectionMachine {
         /// that connection is ever handled (pipelined answers still leave in one write).
         var maxPipelined = 1
         var maxUnsentBytes = 256 * 1024
+        /// Bytes of a streamed answer that may wait to be sent before the peer is deemed gone.
+        var maxStreamBacklog = 4 * 1024 * 1024
 
         /// The limits of a server configuration, times in nanoseconds.
         init(_ configuration: HTTPServerConfiguration) {
@@ -86,6 +91,10 @@ struct ConnectionMachine {
     private var lastID: UInt64?
     private var stopping = false
     private var peerClosed = false
+    /// The request whose answer streams, once its head is queued.
+    private var streaming: UInt64?
+    /// The stream's sender finished it, or the server is stopping.
+    private var streamEnded = false
     private var requestStarted: UInt64?
     private var lastInput: UInt64
     private var lastOutput: UInt64
@@ -106,7 +115,9 @@ struct ConnectionMachine {
         switch phase {
         case .closed: return Interest(read: false, write: false)
         case .lingering: return Interest(read: !peerClosed, write: false)
-        case .open: return Interest(read: lastID == nil && !peerClosed && roomForMore, write: !unsent.isEmpty)
+        case .open:
+            let read = !peerClosed && ((lastID == nil && roomForMore) || (streaming != nil && !streamEnded))
+            return Interest(read: read, write: !unsent.isEmpty)
         }
     }
 
@@ -131,6 +142,10 @@ struct ConnectionMachine {
             received.consume(received.count)
             return []
         }
+        if streaming != nil {
+            received.consume(received.count)
+            return []
+        }
         return decode(now: now)
     }
 
@@ -141,6 +156,7 @@ struct ConnectionMachine {
         case .closed: return []
         case .lingering: return close()
         case .open:
+            if streaming != nil { return close() }
             // A request cut off mid-way can never be answered; answers owed for whole ones are still sent
             // (a client may half-close after its last request).
             if decoder.isMidRequest(received) || (nextID == nextToSend && unsent.isEmpty) { return close() }
@@ -156,8 +172,13 @@ struct ConnectionMachine {
     /// The handler answered request `id`.
     mutating func answered(id: UInt64, _ response: HTTPResponse, now: UInt64) -> [Action] {
         guard case .open = phase, id <= lastID ?? id, let framing = framings.removeValue(forKey: id) else { return [] }
-        let ends = !framing.keepAlive || stopping || ResponseEncoder.asksToClose(response) || id == lastID
+        let ends =
+            !framing.keepAlive || stopping || ResponseEncoder.asksToClose(response) || id == lastID || response.streams
         if ends, lastID.map({ id < $0 }) ?? true { lastID = id }
+        if response.streams && !framing.headOnly && id == lastID {
+            streaming = id
+            streamEnded = stopping
+        }
         let bytes = ResponseEncoder.encode(
             response,
             ResponseEncoder.Framing(
@@ -165,6 +186,25 @@ struct ConnectionMachine {
         answers[id] = bytes
         flushAnswers(now: now)
         return decode(now: now)
+    }
+
+    /// The streamed answer to request `id` goes on with `bytes`.
+    mutating func streamed(id: UInt64, _ bytes: [UInt8], now: UInt64) -> [Action] {
+        guard case .open = phase, streaming == id, !streamEnded else { return [] }
+        if nextToSend <= id {
+            answers[id, default: []] += bytes
+        } else {
+            if unsent.isEmpty { lastOutput = now }
+            queue(bytes)
+        }
+        return unsent.count > limits.maxStreamBacklog ? close() : []
+    }
+
+    /// The streamed answer to request `id` has ended: the connection closes once it is out.
+    mutating func endStream(id: UInt64) -> [Action] {
+        guard streaming == id else { return [] }
+        streamEnded = true
+        return finishIfDone()
     }
 
     /// `count` bytes of `unsent` went out.
@@ -197,6 +237,7 @@ struct ConnectionMachine {
         case .open: break
         }
         if !unsent.isEmpty && now &- lastOutput >= limits.readTimeout { return close() }
+        if streaming != nil { return [] }
         // While reading is held back (answers owed), silence is the server's doing, not the peer's.
         if let started = requestStarted, interest.read {
             if now &- started >= limits.requestDeadline {
@@ -215,6 +256,10 @@ struct ConnectionMachine {
     mutating func stop(now: UInt64) -> [Action] {
         stopping = true
         guard case .open = phase else { return [] }
+        if streaming != nil {
+            streamEnded = true
+            return finishIfDone()
+        }
         if isIdle { return close() }
         if !decoder.isMidRequest(received), lastID == nil, nextID > nextToSend { lastID = nextID - 1 }
         return []
@@ -289,7 +334,7 @@ struct ConnectionMachine {
 
     /// Closes, or starts lingering, once the last answer owed has gone out.
     private mutating func finishIfDone() -> [Action] {
-        guard case .open = phase, unsent.isEmpty else { return [] }
+        guard case .open = phase, unsent.isEmpty, streaming == nil || streamEnded else { return [] }
         if let last = lastID, nextToSend > last {
             if peerClosed { return close() }
             phase = .lingering(since: lastOutput)

@@ -19,6 +19,12 @@ final class EventLoop: @unchecked Sendable {
     enum Mail {
         /// The answer to request `id` of the connection with `token`.
         case answer(token: UInt64, id: UInt64, HTTPResponse)
+        /// The head of a streamed answer to request `id`; `onClose` runs when the connection ends.
+        case stream(token: UInt64, id: UInt64, HTTPResponse, onClose: @Sendable () -> Void)
+        /// More of a streamed answer.
+        case streamed(token: UInt64, id: UInt64, [UInt8])
+        /// The end of a streamed answer.
+        case endStream(token: UInt64, id: UInt64)
         /// Work to run on the loop's thread.
         case run(@Sendable () -> Void)
         /// The server is stopping.
@@ -37,6 +43,8 @@ final class EventLoop: @unchecked Sendable {
         let acceptedAt: UInt64
         var machine: ConnectionMachine
         var interest: ConnectionMachine.Interest
+        /// Runs when the connection closes (a streamed answer's sender stops sending).
+        var onClose: (@Sendable () -> Void)?
 
         init(socket: Socket, token: UInt64, counted: Bool, machine: ConnectionMachine) {
             self.socket = socket
@@ -271,6 +279,19 @@ final class EventLoop: @unchecked Sendable {
                 switch item {
                 case .answer(let token, let id, let response):
                     answer(token: token, id: id, response)
+                case .stream(let token, let id, let head, let onClose):
+                    guard let connection = connections[token] else {
+                        onClose()
+                        continue
+                    }
+                    connection.onClose = onClose
+                    perform(connection.machine.answered(id: id, head, now: Self.now), on: connection)
+                case .streamed(let token, let id, let bytes):
+                    guard let connection = connections[token] else { continue }
+                    perform(connection.machine.streamed(id: id, bytes, now: Self.now), on: connection)
+                case .endStream(let token, let id):
+                    guard let connection = connections[token] else { continue }
+                    perform(connection.machine.endStream(id: id), on: connection)
                 case .run(let work):
                     runningMail = true
                     work()
@@ -368,6 +389,8 @@ final class EventLoop: @unchecked Sendable {
         poller.remove(connection.socket.descriptor)
         connection.socket.close()
         if connection.counted { server.releaseConnectionSlot() }
+        connection.onClose?()
+        connection.onClose = nil
     }
 
     private static var now: UInt64 { DispatchTime.now().uptimeNanoseconds }

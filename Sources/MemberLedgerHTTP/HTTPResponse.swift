@@ -14,6 +14,10 @@ public struct HTTPResponse: Sendable {
     /// Close the connection after writing this response. A handler field `Connection: close` means the
     /// same.
     public var closeConnection: Bool
+    /// The body goes on after `body` (server-sent events): written without `Content-Length`, it ends when
+    /// the connection closes, and nothing else is read from the connection. Set by
+    /// `HTTPResponder.respondStreaming`.
+    public internal(set) var streams = false
 
     /// Creates a response.
     public init(

@@ -1,7 +1,8 @@
 /// Turns a handler's response into the bytes on the wire, owning every part that frames the message.
 ///
 /// The status line is always `HTTP/1.1`; `Content-Length` is always written (except for 204 and 304,
-/// which cannot have a body) and no response is ever chunked; `Date` and `Connection` come from the
+/// which cannot have a body, and a streamed body, which the connection's close ends) and no response is
+/// ever chunked; `Date` and `Connection` come from the
 /// server. Handler fields named `Content-Length`, `Transfer-Encoding`, `Connection` or `Date` are left
 /// out, as is any field whose name is not a token or whose value holds a control byte, so nothing a
 /// handler returns can split the response.
@@ -30,8 +31,8 @@ enum ResponseEncoder {
         for field in response.headers where isWritable(field) {
             head += "\(field.name): \(field.value)\r\n"
         }
-        if bodyAllowed { head += "Content-Length: \(response.body.count)\r\n" }
-        if framing.close {
+        if bodyAllowed && !response.streams { head += "Content-Length: \(response.body.count)\r\n" }
+        if framing.close || response.streams {
             head += "Connection: close\r\n"
         } else if framing.keepAlive {
             head += "Connection: keep-alive\r\n"

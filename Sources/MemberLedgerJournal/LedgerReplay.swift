@@ -54,21 +54,24 @@ public struct LedgerReplay: Sendable {
     }
 
     /// The state at `target`. `verify` checks every record's hash as it is read; `useSnapshots: false`
-    /// starts from seq 1. `observe` sees each event applied, in order.
+    /// starts from seq 1; `through` stops after that seq whatever the target (a running server's readers
+    /// pass its durable head, so that no record still being written is shown). `observe` sees each event
+    /// applied, in order.
     public func state(
-        asOf target: Target = .end, verify: Bool = true, useSnapshots: Bool = true,
+        asOf target: Target = .end, verify: Bool = true, useSnapshots: Bool = true, through: Int64? = nil,
         observe: ((Step) -> Void)? = nil
     ) throws -> Result {
         var warnings: [String] = []
         let reader = JournalReader(folder: folder)
         var start: (snapshot: Snapshot, state: LedgerState, position: JournalReader.Position)?
         if useSnapshots {
-            start = try newestUsableSnapshot(for: target, reader: reader, warnings: &warnings)
+            start = try newestUsableSnapshot(for: target, through: through, reader: reader, warnings: &warnings)
         }
         var state = start?.state ?? LedgerState()
         var recordOffset = start?.snapshot.recordOffset ?? 0
         var position = start?.position
         let scan = try reader.forEachEvent(verify: verify, after: start?.position) { event, lineOffset, after in
+            if let through, event.seq > through { return false }
             switch target {
             case .end: break
             case .seq(let seq): if event.seq > seq { return false }
@@ -95,11 +98,12 @@ public struct LedgerReplay: Sendable {
     /// The newest snapshot at or before the target that belongs to this journal and this reducer version,
     /// decoded; others are skipped with a warning.
     private func newestUsableSnapshot(
-        for target: Target, reader: JournalReader, warnings: inout [String]
+        for target: Target, through: Int64?, reader: JournalReader, warnings: inout [String]
     ) throws -> (Snapshot, LedgerState, JournalReader.Position)? {
         let store = SnapshotStore(folder: folder)
         for candidate in store.candidates() {
             if case .seq(let seq) = target, candidate.seq > seq { continue }
+            if let through, candidate.seq > through { continue }
             do {
                 let snapshot = try Snapshot(fileBytes: FileSystem.readFile(candidate.path))
                 if case .time(let instant) = target, snapshot.record.recordedAt > instant { continue }

@@ -34,6 +34,10 @@ public struct ServerConfiguration: Sendable {
     public var snapshotCheckSeconds: Double
     /// The CRM to pull from and write back to; nil: none (a link recorded earlier is then removed).
     public var crm: CRMSetup?
+    /// The secret that opens the read API (`AdminToken`); nil: every read is refused.
+    public var adminToken: String?
+    /// Seconds between the live feed's keep-alive comments.
+    public var streamHeartbeatSeconds: Double
 
     /// Creates a configuration.
     public init(
@@ -42,7 +46,8 @@ public struct ServerConfiguration: Sendable {
         maxPendingAppends: Int = 128, durabilityTimeout: Double = 0.8,
         accessLog: @escaping @Sendable (String) -> Void = { _ in },
         clock: @escaping @Sendable () -> Timestamp = SystemClock.now, storage: any JournalStorage = SystemStorage(),
-        snapshotEvery: Int = 100_000, snapshotCheckSeconds: Double = 30, crm: CRMSetup? = nil
+        snapshotEvery: Int = 100_000, snapshotCheckSeconds: Double = 30, crm: CRMSetup? = nil,
+        adminToken: String? = nil, streamHeartbeatSeconds: Double = 15
     ) {
         self.folder = folder
         self.http = http
@@ -57,6 +62,8 @@ public struct ServerConfiguration: Sendable {
         self.snapshotEvery = snapshotEvery
         self.snapshotCheckSeconds = snapshotCheckSeconds
         self.crm = crm
+        self.adminToken = adminToken
+        self.streamHeartbeatSeconds = streamHeartbeatSeconds
     }
 }
 

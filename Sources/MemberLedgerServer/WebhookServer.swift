@@ -3,13 +3,16 @@ import MemberLedgerCRM
 import MemberLedgerCore
 import MemberLedgerHTTP
 import MemberLedgerJournal
+import MemberLedgerQuery
+import MemberLedgerSystem
 import MemberLedgerWebhooks
 import Synchronization
 
 /// The webhook server: every request becomes a durable event before it is answered.
 ///
 /// Routes: `/?aal_COMMAND=HANDSHAKE…` (GET or POST) for the fourteen commands, `POST /events` (Bearer
-/// handshake) for site events, `GET /healthz`, `GET /metrics`. A request is decoded on its event loop,
+/// handshake) for site events, `GET /healthz`, `GET /metrics`, and the read API `GET /api/…` (Bearer admin
+/// token; `ReadAPI`), answered from a `ReadModel` that the journal's durable records keep current. A request is decoded on its event loop,
 /// its generated values made (a genpass's password is hashed on a bounded pool off the loops, never
 /// under the journal's lock), recorded and applied, and answered once the group commit has made it
 /// durable (a callback, not a waiting thread): 200 applied/unchanged/duplicate, 422 rejected by a rule
@@ -32,6 +35,8 @@ public final class WebhookServer: Sendable {
     private let connector: Connector
     /// Hashes new members' passwords (and spools them) off the event loops; full, a genpass is answered 503.
     private let hashing: WorkPool
+    /// The read API and the live feed.
+    private let api: ReadAPI
     /// Answers 503 for appends the disk has not made durable within `durabilityTimeout`.
     private let deadlines: DurabilityDeadlines<AnswerOnce<Result<(Event, Outcome), Refusal>>>
 
@@ -47,6 +52,9 @@ public final class WebhookServer: Sendable {
         let replay = try LedgerReplay(folder: configuration.folder).state()
         for warning in replay.warnings { configuration.accessLog("warning: \(warning)") }
         snapshotSeqAtStart = replay.snapshotSeq ?? 0
+        // The read side follows the writer from its first record on: the catalog below is its first.
+        let model = ReadModel(folder: configuration.folder, state: replay.state, head: writer.lastRecord)
+        model.follow(writer)
         ledger = LiveLedger(writer: writer, state: replay.state)
         // A CRM echoes the password field in its later webhooks: its value must never be kept.
         let passwordFields = [configuration.crm?.connection.passwordField, ledger.read { $0.crm.link?.passwordField }]
@@ -56,7 +64,13 @@ public final class WebhookServer: Sendable {
             let (event, outcome) = try ledger.record(EventDraft(.catalogUpdated(catalog)))
             configuration.accessLog("catalog recorded at seq \(event.seq): \(outcome.status.rawValue)")
         }
-        connector = try Connector(configuration: configuration, ledger: ledger)
+        let connector = try Connector(configuration: configuration, ledger: ledger)
+        self.connector = connector
+        let clock = configuration.clock
+        api = ReadAPI(
+            model: model, token: configuration.adminToken, heartbeatSeconds: configuration.streamHeartbeatSeconds,
+            journal: { Self.journalFigures(writer: writer, model: model) },
+            crm: { connector.health(now: clock()) })
         let cores = ProcessInfo.processInfo.activeProcessorCount
         // Below the loops' priority: a genpass burst (80 ms of PBKDF2 each) must not hold up the updateusers
         // beside it, yet uses every core the loops leave idle.
@@ -82,6 +96,7 @@ public final class WebhookServer: Sendable {
             })
         try server.start()
         http.withLock { $0 = server }
+        api.model.rebuildHistory()
         connector.start { [self] payload in
             if case .success = appendWaiting(EventDraft(payload)) { return true }
             return false
@@ -116,6 +131,7 @@ public final class WebhookServer: Sendable {
         connector.stop()
         hashing.stop()
         deadlines.stop()
+        api.stop()
     }
 
     /// The last durable record.
@@ -156,6 +172,12 @@ public final class WebhookServer: Sendable {
     func handle(_ request: HTTPRequest, _ responder: HTTPResponder) {
         let started = DispatchTime.now().uptimeNanoseconds
         let remote = request.remoteAddress
+        if request.path == "/api/stream" {
+            // A stream answers by itself and goes on; it is logged when it opens.
+            let status = api.stream(request, responder)
+            metrics.count("api/stream", status: status)
+            return log(remote: remote, command: "api/stream", contact: "-", status: status, seq: nil, latency: 0)
+        }
         route(request) { [self] make in
             responder.onLoop { [self] in
                 let routed = make()
@@ -218,6 +240,8 @@ public final class WebhookServer: Sendable {
             offLoop(endpoint: "admin", finish) { [self] in admin(request, finish) }
         case "/":
             webhook(request, finish)
+        case let path where path.hasPrefix("/api/"):
+            api.route(request, finish)
         default:
             finish {
                 (
@@ -238,6 +262,38 @@ public final class WebhookServer: Sendable {
                 (endpoint, "-", nil, Self.unavailable("too many passwords are being hashed right now; retry shortly"))
             }
         }
+    }
+
+    /// `/api/journal`: the durable head, the journal's size, snapshots, quarantined files and fsync figures.
+    private static func journalFigures(writer: JournalWriter, model: ReadModel) -> JSONValue {
+        let folder = writer.folder
+        let head = model.head
+        let counters = writer.counters
+        let size = (try? FileDescriptor.open(folder.journal, O_RDONLY)).map { file in
+            defer { file.close() }
+            return (try? file.size()) ?? 0
+        }
+        let snapshots: [JSONValue] = SnapshotStore(folder: folder).list().map { listing in
+            .object([
+                ("seq", .int(listing.seq)), ("path", .string(listing.path)), ("stateDigest", .string(listing.digest)),
+                ("problem", listing.problem.map { .string($0) } ?? .null),
+            ])
+        }
+        let quarantined = ((try? FileSystem.contents(of: folder.quarantine)) ?? []).sorted().map {
+            JSONValue.string("\(folder.quarantine)/\($0)")
+        }
+        let meanSync = counters.syncs > 0 ? counters.syncSeconds / Double(counters.syncs) : 0
+        let fsync: JSONValue = .object([
+            ("syncs", .int(counters.syncs)), ("records", .int(counters.records)),
+            ("meanMilliseconds", .number(tenths(meanSync * 1000))),
+            ("maxMilliseconds", .number(tenths(counters.maxSyncSeconds * 1000))),
+        ])
+        let headObject: JSONValue = .object([("seq", .int(head.seq)), ("chainHash", .string(head.hash))])
+        return .object([
+            ("path", .string(folder.journal)), ("journalId", .string(writer.journalID)), ("head", headObject),
+            ("bytes", .int(size ?? 0)), ("snapshots", .array(snapshots)), ("quarantine", .array(quarantined)),
+            ("fsync", fsync),
+        ])
     }
 
     // MARK: - Webhooks

@@ -3,22 +3,25 @@
 ///
 /// Strict: a `%` not followed by two hex digits, or bytes that do not decode to UTF-8, are errors that
 /// give the pair's position (never its text), never silently dropped.
-struct FormBody {
-    struct Pair {
+public struct FormBody: Sendable {
+    /// One `name=value` pair.
+    public struct Pair: Sendable {
         /// The name as sent (decoded), e.g. `contact[fields][member_points]`.
-        var name: String
+        public var name: String
         /// The name split at PHP brackets: `["contact", "fields", "member_points"]`.
-        var path: [String]
-        var value: String
+        public var path: [String]
+        /// The value as sent (decoded).
+        public var value: String
         /// Where the pair is, counted from 1 (`a=1&b=2`: `b` is pair 2; empty pairs, `&&`, are not counted),
         /// for error messages.
-        var position: Int
+        public var position: Int
     }
 
-    var pairs: [Pair]
+    /// The pairs, in the order sent.
+    public var pairs: [Pair]
 
     /// The pairs of a query (`part: .query`) or form body.
-    init(_ bytes: some Collection<UInt8>, part: FormError.Part) throws(WebhookError) {
+    public init(_ bytes: some Collection<UInt8>, part: FormError.Part) throws(WebhookError) {
         pairs = []
         for (index, piece) in Array(bytes).split(separator: UInt8(ascii: "&")).enumerated() {
             let equals = piece.firstIndex(of: UInt8(ascii: "="))
@@ -41,7 +44,7 @@ struct FormBody {
     }
 
     /// The first value of an exact name.
-    func value(_ name: String) -> String? { pairs.first { $0.name == name }?.value }
+    public func value(_ name: String) -> String? { pairs.first { $0.name == name }?.value }
 
     /// Every value of an exact name (repeated keys).
     func values(_ name: String) -> [String] { pairs.filter { $0.name == name }.map(\.value) }

@@ -2,6 +2,7 @@ import Foundation
 import MemberLedgerCRM
 import MemberLedgerCore
 import MemberLedgerJournal
+import MemberLedgerQuery
 import MemberLedgerServer
 
 /// `memberledger outbox`: what the CRM has still to be told or asked, and `outbox retry` to try again.
@@ -64,27 +65,5 @@ enum OutboxVerb {
         AdminSubmission.run(arguments, path: "/admin/outbox/retry", body: AdminRequest.json(request)) { writer in
             OfflineWriter.record(EventDraft(.outboxRetryRequested(request)), with: writer, json: arguments.json)
         }
-    }
-}
-
-extension OutboxItem {
-    /// The item as `outbox --json` prints it (a password item names its field, never the hash).
-    var json: JSONValue {
-        var fields: [(key: String, value: JSONValue)] = [
-            ("id", .int(id)), ("seq", .int(seq)), ("contactId", .string(contactID)), ("action", .string(action.name)),
-        ]
-        switch action {
-        case .applyTag(let tag), .removeTag(let tag): fields.append(("tag", .string(tag)))
-        case .setField(let field, let value): fields += [("field", .string(field)), ("value", .string(value))]
-        case .password(let field, _): fields.append(("field", .string(field)))
-        case .pull: break
-        }
-        fields += [
-            ("status", .string(dead ? "dead" : "pending")), ("attempts", .int(attempts)),
-            ("since", .string(since.rfc3339)), ("dueAt", .string(dueAt.rfc3339)),
-            ("lastStatus", lastStatus.map { .int($0) } ?? .null),
-            ("lastError", lastError.map { .string($0) } ?? .null),
-        ]
-        return .object(fields)
     }
 }

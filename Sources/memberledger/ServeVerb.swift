@@ -23,10 +23,16 @@ enum ServeVerb {
             OptionSpec(
                 name: "--retry-delay", value: "SECONDS",
                 help: "the outbox's first retry delay, doubling to an hour (default 2)"),
+            OptionSpec(
+                name: "--heartbeat", value: "SECONDS",
+                help: "seconds between the live feed's keep-alive comments (default 15; below a proxy's idle timeout)"),
         ],
         details: """
             The handshake comes from MEMBERLEDGER_HANDSHAKE, else DIR/handshake (made on first start), and
-            must be 16 or more ASCII letters and digits (anything else: exit 65). The access log goes to stderr. While running, a snapshot is written every 100000 events (checked every
+            must be 16 or more ASCII letters and digits (anything else: exit 65). The admin token, which opens
+            the read API (/api/..., Docs/api.md), comes from MEMBERLEDGER_ADMIN_TOKEN, else DIR/admin-token (made
+            on first start): 32 or more ASCII letters and digits, never the handshake. The access log goes to
+            stderr. While running, a snapshot is written every 100000 events (checked every
             30 s), so a restart after a crash replays only the tail. SIGINT or SIGTERM: stop accepting, finish
             requests in flight, write a snapshot, exit 0. See Docs/http.md.
             With a CRM connection saved (`memberledger crm connect`), the server records the link, pulls
@@ -57,6 +63,14 @@ enum ServeVerb {
         let iterations = Int(
             arguments.integer("--password-iterations", minimum: 1) ?? Int64(DjangoPasswordHash.defaultIterations))
         let handshake = loadHandshake("serve", folder: folder)
+        let adminToken = loadAdminToken("serve", folder: folder, handshake: handshake)
+        var heartbeat = 15.0
+        if let text = arguments.options["--heartbeat"] {
+            guard let seconds = Double(text), seconds >= 0.01, seconds <= 3600 else {
+                usageError(spec, "--heartbeat takes seconds from 0.01 to 3600, got \(text)")
+            }
+            heartbeat = seconds
+        }
         // SIGINT and SIGTERM are blocked before any thread starts (threads inherit the mask), so they stay
         // pending until the main thread takes them with sigwait and shuts down in order.
         var stopSignals = sigset_t()
@@ -74,7 +88,8 @@ enum ServeVerb {
         let accessLog = AccessLogWriter(descriptor: 2)
         let configuration = ServerConfiguration(
             folder: folder, http: http, handshake: handshake, catalog: catalog, passwordIterations: iterations,
-            accessLog: { line in accessLog.write(line) }, crm: crmSetup(arguments))
+            accessLog: { line in accessLog.write(line) }, crm: crmSetup(arguments), adminToken: adminToken,
+            streamHeartbeatSeconds: heartbeat)
         let server: WebhookServer
         do {
             server = try WebhookServer(configuration: configuration) { error in
@@ -103,6 +118,9 @@ enum ServeVerb {
             say("  \(WebhookURL.make(operation, base: base, handshake: handshake))")
         }
         say("site events: POST \(base)/events with Authorization: Bearer <handshake>")
+        say(
+            "read API: \(base)/api/ with Authorization: Bearer <admin token> (the token is in "
+                + "\(folder.path)/\(AdminToken.secret.fileName), or \(AdminToken.secret.environmentVariable))")
         var received: Int32 = 0
         sigwait(&stopSignals, &received)
         say("shutting down: finishing requests in flight")

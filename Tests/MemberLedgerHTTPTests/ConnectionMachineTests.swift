@@ -149,4 +149,62 @@ struct ConnectionMachineTests {
         #expect(after.contains { if case .shutdownWrite = $0 { true } else { false } })
         #expect(Self.handed(Self.feed(&machine, "GET / HTTP/1.1\r\nHost: t\r\n\r\n")).isEmpty)
     }
+
+    /// A streamed answer's head as a handler makes it (`HTTPResponder.respondStreaming` sets `streams`).
+    static func streamHead() -> HTTPResponse {
+        var head = HTTPResponse(
+            status: 200, headers: [("Content-Type", "text/event-stream")], body: Array(": hi\n\n".utf8))
+        head.streams = true
+        return head
+    }
+
+    @Test("a streamed answer: no Content-Length, more bytes as they come, no idle timeout, input only read for EOF")
+    func streamGoesOn() {
+        var machine = Self.machine()
+        _ = Self.feed(&machine, "GET /api/stream HTTP/1.1\r\nHost: t\r\n\r\nGET /next HTTP/1.1\r\nHost: t\r\n\r\n")
+        #expect(machine.answered(id: 0, Self.streamHead(), now: 0).isEmpty)
+        let (head, _) = Self.drain(&machine)
+        #expect(
+            head.hasPrefix("HTTP/1.1 200") && !head.contains("Content-Length") && head.contains("Connection: close"))
+        #expect(head.hasSuffix("\r\n\r\n: hi\n\n"))
+        _ = machine.streamed(id: 0, Array("data: 1\n\n".utf8), now: 0)
+        _ = machine.streamed(id: 0, Array("data: 2\n\n".utf8), now: 0)
+        #expect(Self.drain(&machine).0 == "data: 1\n\ndata: 2\n\n")
+        // Idle far past the read timeout: a stream stays open; what the peer sends is never a request.
+        #expect(machine.tick(now: 60 * Self.second).isEmpty)
+        #expect(machine.interest.read, "read kept to learn that the peer has gone")
+        #expect(Self.handed(Self.feed(&machine, "GET /more HTTP/1.1\r\nHost: t\r\n\r\n", at: 61 * Self.second)).isEmpty)
+        #expect(Self.closes(machine.peerClosedInput()))
+    }
+
+    @Test("a stream ends by its sender, by shutdown (after what was sent), or when the peer reads nothing")
+    func streamEnds() {
+        func streaming() -> ConnectionMachine {
+            var machine = Self.machine()
+            _ = Self.feed(&machine, "GET /api/stream HTTP/1.1\r\nHost: t\r\n\r\n")
+            _ = machine.answered(id: 0, Self.streamHead(), now: 0)
+            return machine
+        }
+        var finished = streaming()
+        _ = finished.streamed(id: 0, Array("data: last\n\n".utf8), now: 0)
+        #expect(finished.endStream(id: 0).isEmpty, "not before the bytes owed are out")
+        let (out, after) = Self.drain(&finished)
+        #expect(out.hasSuffix("data: last\n\n"))
+        #expect(after.contains { if case .shutdownWrite = $0 { true } else { false } })
+        #expect(finished.streamed(id: 0, Array("late".utf8), now: 0).isEmpty && finished.unsent.isEmpty)
+
+        var stopped = streaming()
+        _ = Self.drain(&stopped)
+        #expect(stopped.stop(now: 0).contains { if case .shutdownWrite = $0 { true } else { false } })
+
+        var stuck = streaming()
+        _ = stuck.streamed(id: 0, Array("data: x\n\n".utf8), now: Self.second)
+        #expect(Self.closes(stuck.tick(now: 20 * Self.second)), "a peer that takes nothing is closed")
+
+        var behind = streaming()
+        let chunk = [UInt8](repeating: UInt8(ascii: "x"), count: 1024 * 1024)
+        var closed = false
+        for _ in 0..<5 { closed = closed || Self.closes(behind.streamed(id: 0, chunk, now: 0)) }
+        #expect(closed, "a peer more than maxStreamBacklog behind is closed")
+    }
 }

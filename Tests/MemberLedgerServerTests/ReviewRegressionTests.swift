@@ -133,7 +133,7 @@ struct ReviewRegressionTests {
     @Test("a handshake shorter than 16 characters is refused, from the environment too")
     func shortHandshake() {
         let temp = TemporaryFolder()
-        #expect(throws: HandshakeError.self) {
+        #expect(throws: SecretError.self) {
             try Handshake.load(
                 folder: DataFolder(path: temp.appending("data")), environment: ["MEMBERLEDGER_HANDSHAKE": "short"])
         }

@@ -1,0 +1,372 @@
+import Foundation
+import MemberLedgerCore
+import MemberLedgerHTTP
+import MemberLedgerJournal
+import MemberLedgerQuery
+import MemberLedgerSystem
+
+/// The read API, `GET /api/…`: JSON views of the ledger for integrators, auditors and the console,
+/// authenticated by the admin token, answered from the `ReadModel` so that no read takes the journal
+/// writer's lock or waits on ingest.
+///
+/// Rules: every answer carries `Cache-Control: no-store` and no CORS field; any missing or wrong token
+/// (the handshake included) gets one and the same 401; a parameter the endpoint does not take, or one
+/// with a bad value, is a 400 that names it; an unknown id is a 404. Reads of the past (`asOf`, `seq`)
+/// and other reads that walk a file or the whole state run on a small bounded pool, never on an event
+/// loop; a full pool answers 503 with `Retry-After`.
+final class ReadAPI: Sendable {
+    let model: ReadModel
+    private let token: [UInt8]
+    private let pool: WorkPool
+    private let journal: @Sendable () -> JSONValue
+    private let crm: @Sendable () -> JSONValue?
+    /// Sends every stream its keep-alive comment.
+    /// (Dispatch sources are thread-safe; the type is not marked Sendable.)
+    private nonisolated(unsafe) let heartbeat: DispatchSourceTimer
+
+    /// The API over `model`, opened by `token`; `journal` and `crm` make `/api/journal`'s and `/api/crm`'s
+    /// live figures.
+    init(
+        model: ReadModel, token: String?, heartbeatSeconds: Double, journal: @escaping @Sendable () -> JSONValue,
+        crm: @escaping @Sendable () -> JSONValue?
+    ) {
+        self.model = model
+        // Without a token nothing opens the API: an empty Bearer never matches a non-empty token.
+        self.token = token.map { Array($0.utf8) } ?? Array(repeating: 0, count: 32)
+        self.journal = journal
+        self.crm = crm
+        pool = WorkPool(threads: 2, queueLimit: 32, name: "api-reads", niceness: 5)
+        heartbeat = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "memberledger.stream-heartbeat"))
+        heartbeat.schedule(deadline: .now() + heartbeatSeconds, repeating: heartbeatSeconds)
+        heartbeat.setEventHandler { [model] in model.heartbeat() }
+        heartbeat.activate()
+    }
+
+    /// Stops the pool and the heartbeat.
+    func stop() {
+        heartbeat.cancel()
+        pool.stop()
+    }
+
+    // MARK: - The live feed
+
+    /// `GET /api/stream`: server-sent events, one `ledger` message per durable event (`id:` its seq, `data:`
+    /// its log object), from after `Last-Event-ID` or `?from=SEQ` (else from now) with no gap and no
+    /// repeat, a comment as heartbeat; at most `ReadModel.maxSubscribers` at once, then 503. Returns the
+    /// status answered, for the access log.
+    func stream(_ request: HTTPRequest, _ responder: HTTPResponder) -> Int {
+        func refuse(_ error: APIError) -> Int {
+            var response = error.response
+            response.headers.append(("Cache-Control", "no-store"))
+            responder.respond(response)
+            return response.status
+        }
+        guard authorized(request) else { return refuse(.unauthorized) }
+        guard request.method == "GET" else { return refuse(.methodNotAllowed) }
+        let cursor: Int64?
+        do throws(APIError) {
+            let from = try APIParameters(request.query, accepted: ["from"]).integer("from", in: 0...Int64.max)
+            if let lastEventID = request.headers["Last-Event-ID"] {
+                guard let seq = Int64(lastEventID), seq >= 0 else {
+                    throw .badParameter("Last-Event-ID", "must be the seq of the last event received")
+                }
+                cursor = seq
+            } else {
+                cursor = from
+            }
+        } catch {
+            return refuse(error)
+        }
+        let head = HTTPResponse(
+            status: 200,
+            headers: [
+                ("Content-Type", "text/event-stream; charset=utf-8"), ("Cache-Control", "no-store"),
+                ("X-Accel-Buffering", "no"),
+            ],
+            body: Array(": memberledger live feed\nretry: 2000\n\n".utf8))
+        let subscribed = model.subscribe(after: cursor) { [model] id in
+            let stream = responder.respondStreaming(head) { model.unsubscribe(id) }
+            return { entries in stream.send(Self.message(entries)) }
+        }
+        guard subscribed != nil else {
+            return refuse(.busy("\(ReadModel.maxSubscribers) live feeds are open; retry later"))
+        }
+        return 200
+    }
+
+    /// Server-sent events for `entries`; a comment for none (the heartbeat).
+    static func message(_ entries: [LogEntry]) -> [UInt8] {
+        guard !entries.isEmpty else { return Array(": keep-alive\n\n".utf8) }
+        var bytes: [UInt8] = []
+        for entry in entries {
+            bytes += Array("id: \(entry.seq)\nevent: ledger\ndata: ".utf8)
+            bytes += JSONWriter.bytes(entry.json)
+            bytes += [UInt8(ascii: "\n"), UInt8(ascii: "\n")]
+        }
+        return bytes
+    }
+
+    /// Whether the request carries the admin token as `Authorization: Bearer TOKEN` (constant time).
+    func authorized(_ request: HTTPRequest) -> Bool {
+        let authorization = request.headers["Authorization"] ?? ""
+        let sent = authorization.hasPrefix("Bearer ") ? Array(authorization.utf8.dropFirst(7)) : []
+        return ConstantTime.equals(sent, token)
+    }
+
+    /// Answers a request for `/api/…` (but `/api/stream`, which `stream` answers).
+    func route(_ request: HTTPRequest, _ finish: @escaping WebhookServer.Finish) {
+        let segments = Self.segments(request.path)
+        let endpoint = "api/" + (segments.first ?? "")
+        let done: @Sendable (Result<JSONValue, APIError>, String) -> Void = { result, contact in
+            var response: HTTPResponse
+            switch result {
+            case .success(let value): response = .json(200, JSONWriter.bytes(value))
+            case .failure(let error): response = error.response
+            }
+            response.headers.append(("Cache-Control", "no-store"))
+            let answer = response
+            finish { (endpoint, contact, nil, answer) }
+        }
+        guard authorized(request) else { return done(.failure(.unauthorized), "-") }
+        guard request.method == "GET" || request.method == "HEAD" else {
+            return done(.failure(.methodNotAllowed), "-")
+        }
+        do throws(APIError) {
+            let path = segments.compactMap(\.removingPercentEncoding)
+            guard path.count == segments.count else { throw .badParameter("path", "holds a malformed %-escape") }
+            let contact = path.count > 1 ? path[1] : "-"
+            try answer(path, request.query) { result in done(result, contact) }
+        } catch {
+            done(.failure(error), "-")
+        }
+    }
+
+    /// The path after `/api/`, split at `/`.
+    private static func segments(_ path: String) -> [String] {
+        path.dropFirst("/api/".count).split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+    }
+
+    private typealias Reply = @Sendable (Result<JSONValue, APIError>) -> Void
+
+    private func answer(_ path: [String], _ query: String?, _ reply: @escaping Reply) throws(APIError) {
+        switch path.count {
+        case 1:
+            try collection(path[0], query, reply)
+        case 2 where path[0] == "members":
+            try projection("member", path[1], query, reply)
+        case 3 where path[0] == "members" && path[2] == "history":
+            _ = try APIParameters(query, accepted: [])
+            try history(path[1], reply)
+        case 3 where path[0] == "teams":
+            try projection("team", path[1] + "/" + path[2], query, reply)
+        case 3 where path[0] == "subscriptions":
+            try projection("subscription", path[1] + "/" + path[2], query, reply)
+        case 2 where path[0] == "coupons":
+            try projection("coupon", path[1], query, reply)
+        case 2 where path[0] == "events":
+            _ = try APIParameters(query, accepted: [])
+            guard let seq = Int64(path[1]), seq >= 1 else {
+                throw .badParameter("seq", "the path's seq must be a whole number from 1")
+            }
+            try event(seq, reply)
+        default:
+            throw .notFound("no such endpoint; see Docs/api.md")
+        }
+    }
+
+    private func collection(_ name: String, _ query: String?, _ reply: @escaping Reply) throws(APIError) {
+        switch name {
+        case "members":
+            try members(APIParameters(query, accepted: ["q", "tag", "limit", "after"]), reply)
+        case "log":
+            try log(
+                APIParameters(
+                    query, accepted: ["command", "type", "contact", "outcome", "since", "until", "limit", "before"]),
+                reply)
+        case "stats":
+            _ = try APIParameters(query, accepted: [])
+            guard let outcomes = model.log({ $0.outcomes }) else { throw .logNotReady(model.historyProblem) }
+            let state = model.read { state, _ in state }
+            try offLoop(reply) { .success(LedgerViews.stats(state, outcomes: outcomes)) }
+        case "digest":
+            let parameters = try APIParameters(query, accepted: ["asOf", "seq"])
+            let point = try parameters.point(head: model.head.seq)
+            try offLoop(reply) { [model] in
+                if let point {
+                    let result = try model.replay(point)
+                    return .success(Self.digest(result.state, head: result.position.head))
+                }
+                let (state, head) = model.read { ($0, $1) }
+                return .success(Self.digest(state, head: head))
+            }
+        case "catalog":
+            _ = try APIParameters(query, accepted: [])
+            reply(.success(model.read { state, _ in state.catalog.json }))
+        case "crm":
+            _ = try APIParameters(query, accepted: [])
+            let (link, pending, dead) = model.read { state, _ in
+                (state.crm.link, state.crm.pending.count, state.crm.dead.map(\.json))
+            }
+            reply(
+                .success(
+                    .object([
+                        ("connected", .bool(link != nil)), ("crm", link.map { .string($0.kind.rawValue) } ?? .null),
+                        ("outboxDepth", .int(Int64(pending))), ("deadLetters", .array(dead)),
+                        ("worker", crm() ?? .null),
+                    ])))
+        case "journal":
+            _ = try APIParameters(query, accepted: [])
+            try offLoop(reply) { [journal] in .success(journal()) }
+        default:
+            throw .notFound("no such endpoint; see Docs/api.md")
+        }
+    }
+
+    // MARK: - Projections
+
+    /// A member, team, subscription or coupon, now or at a point in history.
+    private func projection(_ kind: String, _ id: String, _ query: String?, _ reply: @escaping Reply) throws(APIError) {
+        let parameters = try APIParameters(query, accepted: ["asOf", "seq"])
+        guard let point = try parameters.point(head: model.head.seq) else {
+            let found = model.read { state, _ in LedgerViews.lookup(kind, id, in: state) }
+            return reply(found.map { .success($0) } ?? .failure(.notFound("no \(kind) \(id)")))
+        }
+        try offLoop(reply) { [model] in
+            let result = try model.replay(point)
+            if let found = LedgerViews.lookup(kind, id, in: result.state) { return .success(found) }
+            let existsNow = model.read { state, _ in LedgerViews.lookup(kind, id, in: state) != nil }
+            let when: String
+            switch point {
+            case .time(let time): when = "as of \(time.rfc3339)"
+            case .seq(let seq): when = "at seq \(seq)"
+            case .end: when = "now"
+            }
+            return .failure(
+                .notFound("no \(kind) \(id) \(when)" + (existsNow ? ": not a \(kind) yet at that time" : "")))
+        }
+    }
+
+    /// `/api/members?q=&tag=&limit=&after=`: members whose contact id or email starts with `q` (case
+    /// ignored for the email) and who hold `tag`, in contact id order, after the contact id `after`.
+    private func members(_ parameters: APIParameters, _ reply: @escaping Reply) throws(APIError) {
+        let q = parameters.string("q")
+        let tag = parameters.string("tag")
+        let limit = Int(try parameters.integer("limit", in: 1...1000) ?? 50)
+        let after = parameters.string("after")
+        let (page, more) = model.read { state, _ in
+            var found: [Member] = []
+            for member in state.members {
+                if let after, !utf8Ascending(after, member.contactID) { continue }
+                if let tag, !member.tags.contains(tag) { continue }
+                if let q, !member.contactID.hasPrefix(q),
+                    !(member.email?.lowercased().hasPrefix(q.lowercased()) ?? false)
+                {
+                    continue
+                }
+                found.append(member)
+            }
+            found.sort { utf8Ascending($0.contactID, $1.contactID) }
+            return (found.prefix(limit).map(Self.summary), found.count > limit)
+        }
+        let next: JSONValue =
+            more ? .string(parameters.next("/api/members", cursor: "after", value: page.last?.contactID ?? "")) : .null
+        reply(.success(.object([("members", .array(page.map(\.json))), ("next", next)])))
+    }
+
+    private static func summary(_ member: Member) -> (contactID: String, json: JSONValue) {
+        let optional: (String?) -> JSONValue = { $0.map(JSONValue.string) ?? .null }
+        return (
+            member.contactID,
+            .object([
+                ("contactId", .string(member.contactID)), ("email", optional(member.email)),
+                ("firstName", optional(member.firstName)), ("lastName", optional(member.lastName)),
+                ("tags", .strings(member.sortedTags)),
+            ])
+        )
+    }
+
+    /// `/api/members/{id}/history`: what `history ID --json` prints, as one array.
+    private func history(_ contact: String, _ reply: @escaping Reply) throws(APIError) {
+        try offLoop(reply) { [model] in
+            var entries: [JSONValue] = []
+            // From seq 1: the history lists every event, including those a snapshot would skip.
+            let result = try LedgerReplay(folder: model.folder).state(useSnapshots: false, through: model.head.seq) {
+                step in
+                if let entry = HistoryEntry(contact: contact, event: step.event, outcome: step.outcome) {
+                    entries.append(entry.json)
+                }
+            }
+            guard !entries.isEmpty || result.state.member(contact) != nil else {
+                return .failure(.notFound("contact \(contact) appears in no event"))
+            }
+            return .success(.object([("contactId", .string(contact)), ("history", .array(entries))]))
+        }
+    }
+
+    // MARK: - The log
+
+    /// `/api/log`: a page of the Webhooks Log, newest first, with the link to the next.
+    private func log(_ parameters: APIParameters, _ reply: @escaping Reply) throws(APIError) {
+        let outcome = try parameters.choice("outcome", ["applied", "unchanged", "rejected", "duplicate"]).flatMap(
+            Outcome.Status.init(rawValue:))
+        let filter = LogFilter(
+            command: parameters.string("command"), type: parameters.string("type"),
+            contact: parameters.string("contact"), outcome: outcome, since: try parameters.time("since"),
+            until: try parameters.time("until"))
+        let limit = Int(try parameters.integer("limit", in: 1...1000) ?? 100)
+        let before = try parameters.integer("before", in: 1...Int64.max)
+        guard let (entries, more) = model.log({ $0.page(filter, before: before, limit: limit) }) else {
+            throw .logNotReady(model.historyProblem)
+        }
+        let next: JSONValue =
+            more ? .string(parameters.next("/api/log", cursor: "before", value: String(entries.last!.seq))) : .null
+        reply(.success(.object([("events", .array(entries.map(\.json))), ("next", next)])))
+    }
+
+    /// `/api/events/{seq}`: the stored record, its outcome (effects, transitions) and its CRM deliveries.
+    private func event(_ seq: Int64, _ reply: @escaping Reply) throws(APIError) {
+        guard let found = model.log({ log in log.entry(seq).map { _ in log.deliveries(of: seq) } }) else {
+            throw .logNotReady(model.historyProblem)
+        }
+        guard let deliveries = found else { throw .notFound("no event \(seq)") }
+        let queued = model.read { state, _ in state.crm.sortedItems.filter { $0.seq == seq }.map(\.json) }
+        try offLoop(reply) { [model] in
+            var result = try model.replay(.seq(seq - 1))
+            var step: (Event, Outcome)?
+            try JournalReader(folder: model.folder).forEachEvent(verify: true, after: result.position) { event, _, _ in
+                step = (event, result.state.apply(event))
+                return false
+            }
+            guard let (event, outcome) = step, event.seq == seq else {
+                return .failure(.notFound("no event \(seq) in the journal"))
+            }
+            return .success(
+                .object([
+                    ("seq", .int(seq)), ("event", event.json), ("outcome", outcome.json(seq: seq)),
+                    ("crm", .object([("queued", .array(queued)), ("attempts", .array(deliveries.map(\.json)))])),
+                ]))
+        }
+    }
+
+    // MARK: - Helpers
+
+    private static func digest(_ state: LedgerState, head: JournalHead) -> JSONValue {
+        .object([("seq", .int(head.seq)), ("chainHash", .string(head.hash)), ("stateDigest", .string(state.digest))])
+    }
+
+    /// Runs `work` on the pool and replies with what it returns; a thrown error is a 500 naming it.
+    private func offLoop(
+        _ reply: @escaping Reply, _ work: @escaping @Sendable () throws -> Result<JSONValue, APIError>
+    ) throws(APIError) {
+        let accepted = pool.submit {
+            do {
+                reply(try work())
+            } catch let error as APIError {
+                reply(.failure(error))
+            } catch {
+                reply(.failure(.failed("\(error)")))
+            }
+        }
+        guard accepted else { throw .busy("too many reads of the past are running; retry shortly") }
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import MemberLedgerCore
+import MemberLedgerJournal
+import MemberLedgerQuery
+import MemberLedgerTesting
+import Synchronization
+import Testing
+
+/// The server's read side: a copy of the state and the log that the writer's durable records keep
+/// current, and subscribers that get each entry once, in order, from any cursor.
+@Suite("Read model: the state and log readers see, fed by durable records")
+struct ReadModelTests {
+    static func imported(_ contactID: String) -> EventDraft {
+        EventDraft(.memberImported(MemberImported(contact: ContactData(contactID: contactID, tags: ["new"]))))
+    }
+
+    /// Appends from four threads: imports and updates of a few contacts.
+    static func appendConcurrently(_ writer: JournalWriter, prefix: String, count: Int = 25) {
+        DispatchQueue.concurrentPerform(iterations: 4) { appender in
+            for index in 0..<count {
+                let id = "\(prefix)\(index % 5)"
+                _ = try! writer.append(index < 5 ? imported(id) : draft(id, tags: ["t\(appender)"]), timeout: nil)
+            }
+        }
+    }
+
+    @Test("under concurrent appends the model's state, outcomes and log equal the journal's replay")
+    func followsTheWriter() throws {
+        let temp = TemporaryFolder()
+        let folder = DataFolder(path: temp.appending("data"))
+        let writer = try JournalWriter(folder: folder)
+        writer.keep(LedgerState())
+        let model = ReadModel(folder: folder, state: LedgerState(), head: writer.lastRecord)
+        model.follow(writer)
+        let received = Mutex<[Int64]>([])
+        let subscribed = model.subscribe(after: 0) { _ in { entries in received.withLock { $0 += entries.map(\.seq) } }
+        }
+        #expect(subscribed != nil)
+        Self.appendConcurrently(writer, prefix: "c")
+        model.settle()
+        let replay = try LedgerReplay(folder: folder).state(useSnapshots: false)
+        var outcomes: [Outcome.Status] = []
+        _ = try LedgerReplay(folder: folder).state(useSnapshots: false) { outcomes.append($0.outcome.status) }
+        #expect(model.read { state, _ in state.digest } == replay.state.digest)
+        #expect(model.head == writer.lastRecord)
+        let log = try #require(model.log { $0 })
+        #expect(log.entries.map(\.seq) == Array(1...100))
+        #expect(log.entries.map(\.outcome) == outcomes)
+        #expect(received.withLock { $0 } == Array(1...100), "each entry once, in order")
+    }
+
+    @Test("after a restart the log of earlier events is rebuilt and joined to the live one with no gap")
+    func rebuildsHistory() throws {
+        let temp = TemporaryFolder()
+        let folder = DataFolder(path: temp.appending("data"))
+        do {
+            let first = try JournalWriter(folder: folder)
+            first.keep(LedgerState())
+            Self.appendConcurrently(first, prefix: "a")
+        }
+        let writer = try JournalWriter(folder: folder)
+        let start = try LedgerReplay(folder: folder).state()
+        writer.keep(start.state)
+        let model = ReadModel(folder: folder, state: start.state, head: writer.lastRecord)
+        model.follow(writer)
+        let received = Mutex<[Int64]>([])
+        // Subscribed from seq 40 before the history is back: nothing is lost or sent twice meanwhile.
+        _ = model.subscribe(after: 40) { _ in { entries in received.withLock { $0 += entries.map(\.seq) } } }
+        model.rebuildHistory()
+        Self.appendConcurrently(writer, prefix: "b", count: 10)
+        #expect(waitUntil { model.log { $0.nextSeq } == 141 })
+        model.settle()
+        #expect(received.withLock { $0 } == Array(41...140))
+        let log = try #require(model.log { $0 })
+        #expect(log.entries.map(\.seq) == Array(1...140))
+        #expect(log.outcomes.values.reduce(0, +) == 140)
+        #expect(log.page(LogFilter(contact: "b1"), before: nil, limit: 1000).entries.count == 8)
+    }
+
+    @Test("no more than maxSubscribers at once; an ended subscription frees its place")
+    func subscriberLimit() throws {
+        let temp = TemporaryFolder()
+        let folder = DataFolder(path: temp.appending("data"))
+        let model = ReadModel(
+            folder: folder, state: LedgerState(),
+            head: JournalHead(seq: 0, hash: "", recordedAt: Timestamp(microseconds: 0)))
+        let sink: @Sendable ([LogEntry]) -> Void = { _ in }
+        let ids = (0..<ReadModel.maxSubscribers).compactMap { _ in model.subscribe(after: nil) { _ in sink } }
+        #expect(ids.count == ReadModel.maxSubscribers)
+        #expect(model.subscribe(after: nil) { _ in sink } == nil)
+        model.unsubscribe(ids[0])
+        #expect(model.subscribe(after: nil) { _ in sink } != nil)
+    }
+}
