@@ -215,7 +215,7 @@ final class EventLoop: @unchecked Sendable {
     /// is never refused for want of room, and a burst of fresh connections from one address (a proxy,
     /// a load test) is never cut.
     private func admitUnproven(_ connection: Connection) {
-        let address = Self.host(of: connection.machine.remoteAddress)
+        let address = HTTPRequest.host(of: connection.machine.remoteAddress)
         connection.unproven = address
         unprovenByAddress[address, default: []].append(connection.token)
         guard let waiting = unprovenByAddress[address], waiting.count > unprovenLimit,
@@ -236,12 +236,6 @@ final class EventLoop: @unchecked Sendable {
         connection.unproven = nil
         unprovenByAddress[address]?.removeAll { $0 == connection.token }
         if unprovenByAddress[address]?.isEmpty == true { unprovenByAddress[address] = nil }
-    }
-
-    /// `address:port` or `[v6]:port` without the port.
-    private static func host(of remoteAddress: String) -> String {
-        guard let colon = remoteAddress.lastIndex(of: ":") else { return remoteAddress }
-        return String(remoteAddress[..<colon])
     }
 
     // MARK: - Serving

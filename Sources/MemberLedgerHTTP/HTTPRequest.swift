@@ -36,4 +36,13 @@ public struct HTTPRequest: Sendable {
         self.body = body
         self.remoteAddress = remoteAddress
     }
+
+    /// The peer's address without its port (`127.0.0.1`, `[::1]`): what per-address limits count by.
+    public var remoteHost: String { Self.host(of: remoteAddress) }
+
+    /// `address:port` or `[v6]:port` without the port.
+    static func host(of remoteAddress: String) -> String {
+        guard let colon = remoteAddress.lastIndex(of: ":") else { return remoteAddress }
+        return String(remoteAddress[..<colon])
+    }
 }

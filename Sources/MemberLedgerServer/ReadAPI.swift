@@ -4,6 +4,8 @@ import MemberLedgerHTTP
 import MemberLedgerJournal
 import MemberLedgerQuery
 import MemberLedgerSystem
+import MemberLedgerWebhooks
+import Synchronization
 
 /// The read API, `GET /api/…`: JSON views of the ledger for integrators, auditors and the console,
 /// authenticated by the admin token, answered from the `ReadModel` so that no read takes the journal
@@ -20,6 +22,11 @@ final class ReadAPI: Sendable {
     private let pool: WorkPool
     private let journal: @Sendable () -> JSONValue
     private let crm: @Sendable () -> JSONValue?
+    /// The console, whose session cookie opens the API as the token does.
+    private let console: Console
+    private let handshake: String
+    /// Where the server listens, for the generator's URLs (`listening(at:)`).
+    private let base = Mutex("")
     /// Sends every stream its keep-alive comment.
     /// (Dispatch sources are thread-safe; the type is not marked Sendable.)
     private nonisolated(unsafe) let heartbeat: DispatchSourceTimer
@@ -27,9 +34,12 @@ final class ReadAPI: Sendable {
     /// The API over `model`, opened by `token`; `journal` and `crm` make `/api/journal`'s and `/api/crm`'s
     /// live figures.
     init(
-        model: ReadModel, token: String?, heartbeatSeconds: Double, journal: @escaping @Sendable () -> JSONValue,
+        model: ReadModel, token: String?, heartbeatSeconds: Double, console: Console, handshake: String,
+        journal: @escaping @Sendable () -> JSONValue,
         crm: @escaping @Sendable () -> JSONValue?
     ) {
+        self.console = console
+        self.handshake = handshake
         self.model = model
         // Without a token nothing opens the API: an empty Bearer never matches a non-empty token.
         self.token = token.map { Array($0.utf8) } ?? Array(repeating: 0, count: 32)
@@ -40,6 +50,11 @@ final class ReadAPI: Sendable {
         heartbeat.schedule(deadline: .now() + heartbeatSeconds, repeating: heartbeatSeconds)
         heartbeat.setEventHandler { [model] in model.heartbeat() }
         heartbeat.activate()
+    }
+
+    /// Notes the base URL the server listens on (`http://127.0.0.1:8080`), once it does.
+    func listening(at base: String) {
+        self.base.withLock { $0 = base }
     }
 
     /// Stops the pool and the heartbeat.
@@ -106,11 +121,14 @@ final class ReadAPI: Sendable {
         return bytes
     }
 
-    /// Whether the request carries the admin token as `Authorization: Bearer TOKEN` (constant time).
+    /// Whether the request carries the admin token as `Authorization: Bearer TOKEN` (constant time), or
+    /// the cookie of a live console session.
     func authorized(_ request: HTTPRequest) -> Bool {
-        let authorization = request.headers["Authorization"] ?? ""
-        let sent = authorization.hasPrefix("Bearer ") ? Array(authorization.utf8.dropFirst(7)) : []
-        return ConstantTime.equals(sent, token)
+        if let authorization = request.headers["Authorization"] {
+            let sent = authorization.hasPrefix("Bearer ") ? Array(authorization.utf8.dropFirst(7)) : []
+            return ConstantTime.equals(sent, token)
+        }
+        return console.session(of: request) != nil
     }
 
     /// Answers a request for `/api/…` (but `/api/stream`, which `stream` answers).
@@ -217,6 +235,9 @@ final class ReadAPI: Sendable {
         case "journal":
             _ = try APIParameters(query, accepted: [])
             try offLoop(reply) { [journal] in .success(journal()) }
+        case "generator":
+            let names = WebhookOperation.allCases.flatMap(\.requiredParameters)
+            reply(.success(try generator(APIParameters(query, accepted: ["command", "crm"] + Set(names).sorted()))))
         default:
             throw .notFound("no such endpoint; see Docs/api.md")
         }
@@ -346,6 +367,45 @@ final class ReadAPI: Sendable {
                     ("crm", .object([("queued", .array(queued)), ("attempts", .array(deliveries.map(\.json)))])),
                 ]))
         }
+    }
+
+    // MARK: - The generator
+
+    /// `/api/generator`: the commands and their parameters, the CRMs, the base URL; with `command`, the
+    /// URL for it (the handshake in it) and, with `crm`, that CRM's steps.
+    private func generator(_ parameters: APIParameters) throws(APIError) -> JSONValue {
+        let base = base.withLock { $0 }
+        var fields: [(key: String, value: JSONValue)] = [
+            ("base", .string(base)),
+            (
+                "commands",
+                .array(
+                    WebhookOperation.allCases.map {
+                        .object([("name", .string($0.rawValue)), ("parameters", .strings($0.requiredParameters))])
+                    })
+            ),
+            ("crms", .array(CRMSetupSteps.all.map { .object([("id", .string($0.crm)), ("name", .string($0.name))]) })),
+        ]
+        guard let name = parameters.string("command") else { return .object(fields) }
+        guard let operation = WebhookOperation(rawValue: name) ?? WebhookOperation(rawValue: "aal_" + name) else {
+            throw .badParameter(
+                "command", "is none of \(WebhookOperation.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        var values: [String: String] = [:]
+        for parameter in operation.requiredParameters {
+            guard let value = parameters.string(parameter) else { continue }
+            let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_".utf8)
+            guard value.utf8.allSatisfy(allowed.contains) else {
+                throw .badParameter(parameter, "must be letters, digits, - or _")
+            }
+            values[parameter] = value
+        }
+        fields.append(
+            ("url", .string(WebhookURL.make(operation, base: base, handshake: handshake, parameters: values))))
+        if let crm = try parameters.choice("crm", CRMSetupSteps.all.map(\.crm)) {
+            fields.append(("steps", .string(CRMSetupSteps.all.first { $0.crm == crm }!.steps)))
+        }
+        return .object(fields)
     }
 
     // MARK: - Helpers

@@ -37,6 +37,10 @@ public final class WebhookServer: Sendable {
     private let hashing: WorkPool
     /// The read API and the live feed.
     private let api: ReadAPI
+    /// The admin console's pages and sessions.
+    private let console: Console
+    /// The console's "verify now".
+    private let verification: JournalVerification
     /// Answers 503 for appends the disk has not made durable within `durabilityTimeout`.
     private let deadlines: DurabilityDeadlines<AnswerOnce<Result<(Event, Outcome), Refusal>>>
 
@@ -67,9 +71,14 @@ public final class WebhookServer: Sendable {
         let connector = try Connector(configuration: configuration, ledger: ledger)
         self.connector = connector
         let clock = configuration.clock
+        let console = Console(token: configuration.adminToken)
+        let verification = JournalVerification(folder: configuration.folder)
+        self.console = console
+        self.verification = verification
         api = ReadAPI(
             model: model, token: configuration.adminToken, heartbeatSeconds: configuration.streamHeartbeatSeconds,
-            journal: { Self.journalFigures(writer: writer, model: model) },
+            console: console, handshake: configuration.handshake,
+            journal: { Self.journalFigures(writer: writer, model: model, verification: verification) },
             crm: { connector.health(now: clock()) })
         let cores = ProcessInfo.processInfo.activeProcessorCount
         // Below the loops' priority: a genpass burst (80 ms of PBKDF2 each) must not hold up the updateusers
@@ -96,6 +105,7 @@ public final class WebhookServer: Sendable {
             })
         try server.start()
         http.withLock { $0 = server }
+        api.listening(at: "http://\(configuration.http.host):\(server.port)")
         api.model.rebuildHistory()
         connector.start { [self] payload in
             if case .success = appendWaiting(EventDraft(payload)) { return true }
@@ -242,6 +252,11 @@ public final class WebhookServer: Sendable {
             webhook(request, finish)
         case let path where path.hasPrefix("/api/"):
             api.route(request, finish)
+        case let path where path.hasPrefix("/console/actions/"):
+            consoleAction(request, finish)
+        case let path where path == "/console" || path.hasPrefix("/console/"):
+            let response = console.respond(request)
+            finish { ("console", "-", nil, response) }
         default:
             finish {
                 (
@@ -265,7 +280,9 @@ public final class WebhookServer: Sendable {
     }
 
     /// `/api/journal`: the durable head, the journal's size, snapshots, quarantined files and fsync figures.
-    private static func journalFigures(writer: JournalWriter, model: ReadModel) -> JSONValue {
+    private static func journalFigures(
+        writer: JournalWriter, model: ReadModel, verification: JournalVerification
+    ) -> JSONValue {
         let folder = writer.folder
         let head = model.head
         let counters = writer.counters
@@ -292,7 +309,7 @@ public final class WebhookServer: Sendable {
         return .object([
             ("path", .string(folder.journal)), ("journalId", .string(writer.journalID)), ("head", headObject),
             ("bytes", .int(size ?? 0)), ("snapshots", .array(snapshots)), ("quarantine", .array(quarantined)),
-            ("fsync", fsync),
+            ("fsync", fsync), ("verification", verification.json),
         ])
     }
 
@@ -550,6 +567,46 @@ public final class WebhookServer: Sendable {
         let authorization = request.headers["Authorization"] ?? ""
         let token = authorization.hasPrefix("Bearer ") ? String(authorization.dropFirst(7)) : ""
         return ConstantTime.equals(Array(token.utf8), Array(configuration.handshake.utf8))
+    }
+
+    // MARK: - Console actions
+
+    /// `POST /console/actions/verify`, `…/snapshot`, `…/retry[?item=N]`: the console's only state-changing
+    /// actions besides login, each checked for a session, this origin and the CSRF token.
+    private func consoleAction(_ request: HTTPRequest, _ finish: @escaping Finish) {
+        if let refusal = console.refusal(ofAction: request) { return finish { ("console", "-", nil, refusal) } }
+        let answer: @Sendable (Int, String) -> Void = { status, message in
+            var response = Self.error(status, message)
+            if status < 300 { response = .json(status, JSONWriter.bytes(.object([("message", .string(message))]))) }
+            response.headers.append(("Cache-Control", "no-store"))
+            let made = response
+            finish { ("console", "-", nil, made) }
+        }
+        switch request.path {
+        case "/console/actions/verify":
+            let started = verification.start()
+            answer(started ? 202 : 409, started ? "verification started" : "a verification is running already")
+        case "/console/actions/snapshot":
+            offLoop(endpoint: "console", finish) { [self] in
+                do {
+                    guard let written = try snapshotAtHead() else {
+                        return answer(409, "no snapshot: no records yet, or records still being written; retry")
+                    }
+                    configuration.accessLog("snapshot written at seq \(written.seq)")
+                    answer(200, "snapshot written at seq \(written.seq)")
+                } catch {
+                    answer(500, "no snapshot written: \(error)")
+                }
+            }
+        case "/console/actions/retry":
+            let item = request.query.flatMap { query in
+                query.split(separator: "&").first { $0.hasPrefix("item=") }.flatMap { Int64($0.dropFirst(5)) }
+            }
+            let retry = item.map { OutboxRetry(items: [$0]) } ?? OutboxRetry(all: true)
+            recordAndAnswer(EventDraft(.outboxRetryRequested(retry)), endpoint: "console", contact: "-", finish)
+        default:
+            finish { ("console", "-", nil, Self.error(404, "no such console action")) }
+        }
     }
 
     // MARK: - Admin actions

@@ -53,10 +53,11 @@ public final class ChildProcess: Sendable {
     /// has been reaped (and may be reused).
     private let state = Mutex<Exit?>(nil)
 
-    /// Starts `executable` with `arguments`; `environment` replaces the parent's when given.
+    /// Starts `executable` with `arguments`; `environment` replaces the parent's when given; `inherited`
+    /// descriptors of the parent become the child's 3, 4, … (Chromium's DevTools pipe).
     public init(
         _ executable: String, _ arguments: [String], environment: [String: String]? = nil, directory: String? = nil,
-        input: Stream = .null, output: Stream = .null, error: Stream = .null
+        input: Stream = .null, output: Stream = .null, error: Stream = .null, inherited: [Int32] = []
     ) throws(LaunchError) {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -77,7 +78,13 @@ public final class ChildProcess: Sendable {
                 posix_spawn_file_actions_adddup2(&actions, ends[1], 1)
             }
         }
-        GNUSpawn.closeFrom(&actions, 3)
+        // Moved above any target number first, so that no dup2 overwrites a descriptor still to be copied.
+        let moved = inherited.map { fcntl($0, F_DUPFD_CLOEXEC, 100) }
+        defer { for descriptor in moved { close(descriptor) } }
+        for (index, descriptor) in moved.enumerated() {
+            posix_spawn_file_actions_adddup2(&actions, descriptor, Int32(3 + index))
+        }
+        GNUSpawn.closeFrom(&actions, Int32(3 + inherited.count))
         if let directory { GNUSpawn.changeDirectory(&actions, directory) }
 
         var attributes = posix_spawnattr_t()

@@ -118,6 +118,7 @@ enum ServeVerb {
             say("  \(WebhookURL.make(operation, base: base, handshake: handshake))")
         }
         say("site events: POST \(base)/events with Authorization: Bearer <handshake>")
+        say("console: \(base)/console/ (log in with the admin token)")
         say(
             "read API: \(base)/api/ with Authorization: Bearer <admin token> (the token is in "
                 + "\(folder.path)/\(AdminToken.secret.fileName), or \(AdminToken.secret.environmentVariable))")

@@ -19,36 +19,16 @@ enum WebhookURLVerb {
             OptionSpec(
                 name: "--crm", value: "NAME", help: "keap, ontraport, activecampaign, kit or drip (default: all)"),
             OptionSpec(
-                name: "--base", value: "URL", help: "the site's public base URL (default http://127.0.0.1:8080)"),
+                name: "--base", value: "URL",
+                help:
+                    "the site's public base URL (default: where `serve` on this folder listens, else http://127.0.0.1:8080)"
+            ),
         ],
         details: """
             COMMAND is aal_genpass, genpass, updateteam, ... The handshake comes from MEMBERLEDGER_HANDSHAKE or
             DIR/handshake. Required parameters must be given: aal_updateteam needs --team and --change.
             """,
         run: run)
-
-    static let instructions: [(crm: String, steps: String)] = [
-        (
-            "keap",
-            "Keap: in the Campaign Builder add a \"Send HTTP Post\" step with this POST URL. Keap sends the contact id itself; add name/value pairs (Email, FirstName, ...) for anything else to sync."
-        ),
-        (
-            "ontraport",
-            "Ontraport: add a \"Send a Webhook\" step with this URL and the post data contactId=[Contact ID]. (A trailing newline after it, which breaks AccessAlly, is accepted here.)"
-        ),
-        (
-            "activecampaign",
-            "ActiveCampaign: in an automation add Conditions and Workflow > Webhook with this URL. It posts contact[id], email, tags and fields, and gives up after 5 s: MemberLedger answers as soon as the event is durable."
-        ),
-        (
-            "kit",
-            "Kit: a rule cannot call a URL directly; create a tag used only for this command and a Rule \"when the tag is added, send a webhook to this URL\". Kit's v4 webhook endpoints work too (each event id is an idempotency key)."
-        ),
-        (
-            "drip",
-            "Drip: in a workflow add \"Send an HTTP Post\" (JSON) with this URL; parameters may also go in the post's custom data."
-        ),
-    ]
 
     static func run(_ arguments: ParsedArguments) -> Never {
         let name = arguments.positional[0]
@@ -72,15 +52,17 @@ enum WebhookURLVerb {
             usageError(spec, "\(operation.rawValue) takes no \(parameterFlags.first { $0.parameter == first }!.flag)")
         }
         let crm = arguments.options["--crm"]
-        if let crm, !instructions.contains(where: { $0.crm == crm }) {
+        if let crm, !CRMSetupSteps.all.contains(where: { $0.crm == crm }) {
             usageError(spec, "--crm takes keap, ontraport, activecampaign, kit or drip, got \(crm)")
         }
         let handshake = loadHandshake("webhook-url", folder: arguments.folder)
         say(
             WebhookURL.make(
-                operation, base: arguments.options["--base"] ?? "http://127.0.0.1:8080", handshake: handshake,
+                operation,
+                base: arguments.options["--base"] ?? ServerAddress.read(arguments.folder) ?? "http://127.0.0.1:8080",
+                handshake: handshake,
                 parameters: parameters))
-        for (name, steps) in instructions where crm == nil || crm == name { say("  " + steps) }
+        for (name, _, steps) in CRMSetupSteps.all where crm == nil || crm == name { say("  " + steps) }
         exit(ExitCode.ok.rawValue)
     }
 }

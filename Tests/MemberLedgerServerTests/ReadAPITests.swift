@@ -67,6 +67,11 @@ struct ReadAPITests {
         "createcoupon", "unknown-command", "ontraport-updateuser",
     ]
 
+    /// `text` percent-encoded for a URL query or a form body.
+    static func percent(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? text
+    }
+
     static func object(_ text: String) -> [String: Any] {
         (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:]
     }
