@@ -1,4 +1,5 @@
 import MemberLedgerCore
+import MemberLedgerJournal
 
 /// The JSON objects of the projections, as `show … --json` prints them and `/api/…` answers them.
 public enum LedgerViews {
@@ -114,5 +115,17 @@ public enum LedgerViews {
                     })
             ),
         ])
+    }
+
+    /// Why `lookup` found nothing at `point`: for a past point, and an id that exists now, it says the
+    /// projection did not exist yet at that time (`show … --as-of` and `/api/…?asOf=` both say it so).
+    public static func missing(_ kind: String, _ id: String, at point: LedgerReplay.Target, existsNow: Bool) -> String {
+        switch point {
+        case .end: return "no \(kind) \(id)"
+        case .seq(let seq):
+            return "no \(kind) \(id) at seq \(seq)" + (existsNow ? ": not a \(kind) yet at that time" : "")
+        case .time(let time):
+            return "no \(kind) \(id) as of \(time.rfc3339)" + (existsNow ? ": not a \(kind) yet at that time" : "")
+        }
     }
 }

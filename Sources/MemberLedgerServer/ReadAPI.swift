@@ -250,20 +250,15 @@ final class ReadAPI: Sendable {
         let parameters = try APIParameters(query, accepted: ["asOf", "seq"])
         guard let point = try parameters.point(head: model.head.seq) else {
             let found = model.read { state, _ in LedgerViews.lookup(kind, id, in: state) }
-            return reply(found.map { .success($0) } ?? .failure(.notFound("no \(kind) \(id)")))
+            return reply(
+                found.map { .success($0) }
+                    ?? .failure(.notFound(LedgerViews.missing(kind, id, at: .end, existsNow: false))))
         }
         try offLoop(reply) { [model] in
             let result = try model.replay(point)
             if let found = LedgerViews.lookup(kind, id, in: result.state) { return .success(found) }
             let existsNow = model.read { state, _ in LedgerViews.lookup(kind, id, in: state) != nil }
-            let when: String
-            switch point {
-            case .time(let time): when = "as of \(time.rfc3339)"
-            case .seq(let seq): when = "at seq \(seq)"
-            case .end: when = "now"
-            }
-            return .failure(
-                .notFound("no \(kind) \(id) \(when)" + (existsNow ? ": not a \(kind) yet at that time" : "")))
+            return .failure(.notFound(LedgerViews.missing(kind, id, at: point, existsNow: existsNow)))
         }
     }
 

@@ -332,8 +332,9 @@ public final class WebhookServer: Sendable {
             delivery = try decoder.decode(incoming)
         } catch .unauthorized {
             return finish { (command, "-", nil, Self.error(401, WebhookError.unauthorized.description)) }
-        } catch .noCommand where incoming.query == nil || incoming.body.isEmpty {
-            // A CRM checking the URL (Mailchimp's validator GETs it) gets a friendly answer, and nothing is recorded.
+        } catch .noCommand {
+            // No `aal_*` key, whatever the body: a CRM checking the URL (Mailchimp's validator GETs it) gets a
+            // friendly 404, as Docs/http.md says, and nothing is recorded.
             return finish { ("-", "-", nil, Self.error(404, WebhookError.noCommand.description)) }
         } catch {
             return finish { (command, "-", nil, Self.error(400, error.description)) }

@@ -24,7 +24,14 @@ enum ShowVerb {
         }
         let state = replay(arguments).state
         let value = LedgerViews.lookup(kind, id, in: state)
-        guard let value else { fail("show: no \(kind) \(id) as of seq \(state.lastSeq)", .noInput) }
+        guard let value else {
+            let point = arguments.target
+            let existsNow =
+                point != .end && LedgerViews.lookup(kind, id, in: replay(arguments, target: .end).state) != nil
+            fail(
+                "show: \(LedgerViews.missing(kind, id, at: point, existsNow: existsNow)) (seq \(state.lastSeq))",
+                .noInput)
+        }
         if arguments.json {
             printJSON(value)
         } else {

@@ -61,6 +61,9 @@ struct CommandLineGoldenTests {
         Case(name: "missing-data", scenario: nil, arguments: ["stats"]),
         Case(name: "missing-member", scenario: "members", arguments: ["show", "member", "999"]),
         Case(
+            name: "show-member-not-yet", scenario: "members",
+            arguments: ["show", "member", "1358", "--as-of", "2000-01-01T00:00:00Z"]),
+        Case(
             name: "webhook-url-missing-parameter", scenario: nil,
             arguments: ["webhook-url", "aal_updateteam", "--team", "3"]),
         Case(

@@ -289,4 +289,20 @@ struct ServerEndToEndTests {
             #expect(found[seq] == contact, "acknowledged seq \(seq) (\(contact)) lost")
         }
     }
+
+    @Test("no aal_* key is a 404 with or without a body, and nothing is recorded (as Docs/http.md says)")
+    func noCommandIsNotFound() throws {
+        let running = try Running()
+        let answers = try running.send([
+            PythonClient.request("GET", "/?foo=1"),
+            PythonClient.request(
+                "POST", "/?foo=1", headers: [("Content-Type", "application/x-www-form-urlencoded")], body: "a=b"),
+            PythonClient.request(
+                "POST", "/", headers: [("Content-Type", "application/json")], body: #"{"contactId":"1"}"#),
+        ])
+        #expect(answers.map(\.status) == [404, 404, 404])
+        #expect(answers.allSatisfy { $0.body.contains("aal_") })
+        let health = Self.json(try running.send([PythonClient.request("GET", "/healthz")])[0])
+        #expect(health["seq"] as? Int == 1, "only the catalog is recorded")
+    }
 }
