@@ -33,10 +33,13 @@ public struct LedgerReplay: Sendable {
 
     /// The data folder.
     public let folder: DataFolder
+    /// Where decoded snapshots are kept between replays, if anywhere.
+    public let cache: SnapshotCache?
 
-    /// Replays a folder's journal.
-    public init(folder: DataFolder) {
+    /// Replays a folder's journal; with `cache`, snapshots once decoded are reused.
+    public init(folder: DataFolder, cache: SnapshotCache? = nil) {
         self.folder = folder
+        self.cache = cache
     }
 
     /// What `observe` sees for each event applied, in order.
@@ -104,6 +107,11 @@ public struct LedgerReplay: Sendable {
         for candidate in store.candidates() {
             if case .seq(let seq) = target, candidate.seq > seq { continue }
             if let through, candidate.seq > through { continue }
+            let key = "\(candidate.path)#\(candidate.seq)"
+            if let cached = cache?.entry(key) {
+                if case .time(let instant) = target, cached.snapshot.record.recordedAt > instant { continue }
+                return (cached.snapshot, cached.state, cached.position)
+            }
             do {
                 let snapshot = try Snapshot(fileBytes: FileSystem.readFile(candidate.path))
                 if case .time(let instant) = target, snapshot.record.recordedAt > instant { continue }
@@ -119,6 +127,7 @@ public struct LedgerReplay: Sendable {
                     throw SnapshotProblem.mismatch(
                         "its state is not the state right after record \(snapshot.record.seq)")
                 }
+                cache?.keep(SnapshotCache.Entry(snapshot: snapshot, state: state, position: position), as: key)
                 return (snapshot, state, position)
             } catch {
                 warnings.append("skipped snapshot \(candidate.path): \(error)")

@@ -6,8 +6,9 @@ public enum LedgerViews {
     /// A member with their teams, subscriptions and coupons.
     public static func member(_ member: Member, in state: LedgerState) -> JSONValue {
         let id = member.contactID
-        let teams: [JSONValue] = state.sortedTeams.filter { $0.key.leaderContactID == id || $0.members.contains(id) }
-            .map { team in
+        // Filtered before sorted: a member's few out of every team, subscription and coupon in the ledger.
+        let teams: [JSONValue] = state.teams.values.filter { $0.key.leaderContactID == id || $0.members.contains(id) }
+            .sorted { $0.key < $1.key }.map { team in
                 .object([
                     ("teamId", .string(team.key.programID)),
                     ("role", .string(team.key.leaderContactID == id ? "leader" : "member")),
@@ -15,7 +16,9 @@ public enum LedgerViews {
                     ("members", .strings(team.sortedMembers)),
                 ])
             }
-        let subscriptions: [JSONValue] = state.sortedSubscriptions.filter { $0.key.contactID == id }.map {
+        let subscriptions: [JSONValue] = state.subscriptions.values.filter { $0.key.contactID == id }.sorted {
+            $0.key < $1.key
+        }.map {
             subscription in
             .object([
                 ("productId", .string(subscription.key.productID)), ("status", .string(subscription.status.rawValue)),
@@ -23,7 +26,9 @@ public enum LedgerViews {
                 ("periodEnd", .string(subscription.periodEnd.rfc3339)),
             ])
         }
-        let coupons: [JSONValue] = state.sortedCoupons.filter { $0.contactID == id }.map { coupon in
+        let coupons: [JSONValue] = state.coupons.values.filter { $0.contactID == id }.sorted {
+            utf8Ascending($0.code, $1.code)
+        }.map { coupon in
             .object([
                 ("promoId", .string(coupon.promoID)), ("code", .string(coupon.code)),
                 ("status", .string(coupon.status.rawValue)), ("expiresAt", .string(coupon.expiresAt.rfc3339)),

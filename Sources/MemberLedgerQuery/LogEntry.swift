@@ -79,4 +79,19 @@ public struct LogEntry: Sendable, Equatable {
         if let reason { line += ": \(reason)" }
         return line
     }
+
+    /// Entries as server-sent events, the live feed's wire format: per entry `id: SEQ`, `event: ledger`,
+    /// `data:` its JSON (one line), a blank line.
+    public static func serverSentEvents(_ entries: some Sequence<LogEntry>) -> [UInt8] {
+        var bytes: [UInt8] = []
+        for entry in entries {
+            bytes += Array("id: \(entry.seq)\nevent: ledger\ndata: ".utf8)
+            bytes += JSONWriter.bytes(entry.json)
+            bytes += [UInt8(ascii: "\n"), UInt8(ascii: "\n")]
+        }
+        return bytes
+    }
+
+    /// The live feed's keep-alive: a comment line.
+    public static let keepAlive = Array(": keep-alive\n\n".utf8)
 }

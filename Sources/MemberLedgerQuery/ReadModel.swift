@@ -21,7 +21,7 @@ public final class ReadModel: Sendable {
     private struct Subscriber {
         /// The last seq sent.
         var cursor: Int64
-        let send: @Sendable ([LogEntry]) -> Void
+        let send: @Sendable ([UInt8]) -> Void
     }
 
     private struct Model {
@@ -33,18 +33,25 @@ public final class ReadModel: Sendable {
         var historyProblem: String?
         var subscribers: [UInt64: Subscriber] = [:]
         var nextSubscriber: UInt64 = 1
+        /// A send to the subscribers is scheduled.
+        var feedDue = false
     }
 
     private let model: Mutex<Model>
     private let projector = DispatchQueue(label: "memberledger.read-model")
     /// The head when the model was made: the history rebuilt in the background ends there.
     private let startHead: JournalHead
+    /// How long new entries gather before they go to the subscribers.
+    private let feedInterval: DispatchTimeInterval
 
-    /// A read model of `state`, the ledger at `head` (as the server replayed it at start).
-    public init(folder: DataFolder, state: LedgerState, head: JournalHead) {
+    /// A read model of `state`, the ledger at `head` (as the server replayed it at start). New entries go
+    /// to subscribers at most every `feedMilliseconds` (one write per feed for many durable batches, well
+    /// within the feed's 100 ms).
+    public init(folder: DataFolder, state: LedgerState, head: JournalHead, feedMilliseconds: Int = 40) {
         precondition(state.lastSeq == head.seq, "the read model starts from the state at its head")
         self.folder = folder
         startHead = head
+        feedInterval = .milliseconds(feedMilliseconds)
         model = Mutex(
             Model(state: state, head: head, log: LogIndex(firstSeq: head.seq + 1), historyJoined: head.seq == 0))
     }
@@ -91,10 +98,11 @@ public final class ReadModel: Sendable {
         }
     }
 
-    /// Runs queued work on the model's queue and returns once every durable batch handed over before the
-    /// call is applied (for tests and an orderly stop).
+    /// Returns once every durable batch handed over before the call is applied and sent to the
+    /// subscribers (for tests and an orderly stop).
     public func settle() {
         projector.sync {}
+        model.withLock { Self.pump(&$0) }
     }
 
     // MARK: - Reading
@@ -115,21 +123,40 @@ public final class ReadModel: Sendable {
     /// The head the model stands at.
     public var head: JournalHead { model.withLock { $0.head } }
 
-    /// The state at a past point, from the newest snapshot before it and the records after (never past
-    /// the model's durable head). Reads files: call it off the event loops.
+    /// Decoded snapshots for reads of the past.
+    private let snapshots = SnapshotCache(capacity: 2)
+
+    /// The replay of a past point, from the newest snapshot before it (kept decoded between calls) and the
+    /// records after, never past the model's durable head. Reads files: call it off the event loops.
     public func replay(_ target: LedgerReplay.Target) throws -> LedgerReplay.Result {
-        try LedgerReplay(folder: folder).state(asOf: target, through: head.seq)
+        try LedgerReplay(folder: folder, cache: snapshots).state(asOf: target, through: head.seq)
+    }
+
+    /// The state at a point and the last record it includes: at or after the head, the model's own state
+    /// (advanced to an instant, for a time); before it, `replay`.
+    public func state(at target: LedgerReplay.Target) throws -> (state: LedgerState, head: JournalHead) {
+        let (state, head) = read { ($0, $1) }
+        switch target {
+        case .end: return (state, head)
+        case .seq(let seq) where seq == head.seq: return (state, head)
+        case .time(let instant) where instant >= state.lastRecordedAt && head.seq > 0:
+            return (state.advanced(to: instant).state, head)
+        default:
+            let result = try replay(target)
+            return (result.state, result.position.head)
+        }
     }
 
     // MARK: - Subscribing
 
-    /// Subscribes to the log: `open` is called with the subscription's id (while no entry can be sent,
-    /// so it can answer first) and returns where entries go; that function then gets every entry after
-    /// `cursor` (nil: after the head), then each new one as it becomes durable, each exactly once and in
-    /// order; an empty array is a heartbeat (`heartbeat`). Returns the id, or nil (and `open` is not
-    /// called) when `maxSubscribers` are subscribed.
+    /// Subscribes to the log as server-sent events (`LogEntry.serverSentEvents`): `open` is called with
+    /// the subscription's id (while nothing can be sent, so it can answer first) and returns where the
+    /// bytes go; that function then gets every entry after `cursor` (nil: after the head), then each new
+    /// one as it becomes durable, each exactly once and in order, and a comment as heartbeat
+    /// (`heartbeat`). Subscribers at the same cursor share one encoding. Returns the id, or nil (and
+    /// `open` is not called) when `maxSubscribers` are subscribed.
     public func subscribe(
-        after cursor: Int64?, open: (UInt64) -> @Sendable ([LogEntry]) -> Void
+        after cursor: Int64?, open: (UInt64) -> @Sendable ([UInt8]) -> Void
     ) -> UInt64? {
         model.withLock { model in
             guard model.subscribers.count < Self.maxSubscribers else { return nil }
@@ -146,10 +173,10 @@ public final class ReadModel: Sendable {
         model.withLock { _ = $0.subscribers.removeValue(forKey: id) }
     }
 
-    /// Sends every subscriber an empty array (a stream's keep-alive comment).
+    /// Sends every subscriber a keep-alive comment.
     public func heartbeat() {
         model.withLock { model in
-            for subscriber in model.subscribers.values { subscriber.send([]) }
+            for subscriber in model.subscribers.values { subscriber.send(LogEntry.keepAlive) }
         }
     }
 
@@ -169,22 +196,40 @@ public final class ReadModel: Sendable {
                 model.log.add(record.event, outcome, offset: record.offset, items: before..<model.state.crm.nextItemID)
                 model.head = record.head
             }
-            Self.pump(&model)
+            guard !model.subscribers.isEmpty, !model.feedDue else { return }
+            model.feedDue = true
+            projector.asyncAfter(deadline: .now() + feedInterval) { [self] in
+                self.model.withLock { model in
+                    model.feedDue = false
+                    Self.pump(&model)
+                }
+            }
         }
     }
 
-    /// Sends each subscriber what the log holds after its cursor.
+    /// The log's entries after `cursor` as server-sent events, in chunks of at most 1000 entries.
+    private static func encoded(_ log: LogIndex, after cursor: Int64) -> [[UInt8]] {
+        var chunks: [[UInt8]] = []
+        var cursor = cursor
+        while true {
+            let batch = log.entries(after: cursor, limit: 1000)
+            guard let last = batch.last else { return chunks }
+            chunks.append(LogEntry.serverSentEvents(batch))
+            cursor = last.seq
+        }
+    }
+
+    /// Sends each subscriber what the log holds after its cursor, encoding each run of entries once for
+    /// every subscriber at the same cursor (usually all of them: each is at the head).
     private static func pump(_ model: inout Model) {
-        guard model.historyJoined else { return }
-        for (id, subscriber) in model.subscribers {
-            var cursor = subscriber.cursor
-            while true {
-                let batch = model.log.entries(after: cursor, limit: 1000)
-                guard let last = batch.last else { break }
-                subscriber.send(Array(batch))
-                cursor = last.seq
-            }
-            model.subscribers[id]?.cursor = cursor
+        guard model.historyJoined, !model.subscribers.isEmpty else { return }
+        let end = model.log.nextSeq - 1
+        var encoded: [Int64: [[UInt8]]] = [:]
+        for (id, subscriber) in model.subscribers where subscriber.cursor < end {
+            let chunks = encoded[subscriber.cursor] ?? Self.encoded(model.log, after: subscriber.cursor)
+            encoded[subscriber.cursor] = chunks
+            for chunk in chunks { subscriber.send(chunk) }
+            model.subscribers[id]?.cursor = max(subscriber.cursor, end)
         }
     }
 }

@@ -101,24 +101,12 @@ final class ReadAPI: Sendable {
             body: Array(": memberledger live feed\nretry: 2000\n\n".utf8))
         let subscribed = model.subscribe(after: cursor) { [model] id in
             let stream = responder.respondStreaming(head) { model.unsubscribe(id) }
-            return { entries in stream.send(Self.message(entries)) }
+            return { bytes in stream.send(bytes) }
         }
         guard subscribed != nil else {
             return refuse(.busy("\(ReadModel.maxSubscribers) live feeds are open; retry later"))
         }
         return 200
-    }
-
-    /// Server-sent events for `entries`; a comment for none (the heartbeat).
-    static func message(_ entries: [LogEntry]) -> [UInt8] {
-        guard !entries.isEmpty else { return Array(": keep-alive\n\n".utf8) }
-        var bytes: [UInt8] = []
-        for entry in entries {
-            bytes += Array("id: \(entry.seq)\nevent: ledger\ndata: ".utf8)
-            bytes += JSONWriter.bytes(entry.json)
-            bytes += [UInt8(ascii: "\n"), UInt8(ascii: "\n")]
-        }
-        return bytes
     }
 
     /// Whether the request carries the admin token as `Authorization: Bearer TOKEN` (constant time), or
@@ -210,11 +198,7 @@ final class ReadAPI: Sendable {
             let parameters = try APIParameters(query, accepted: ["asOf", "seq"])
             let point = try parameters.point(head: model.head.seq)
             try offLoop(reply) { [model] in
-                if let point {
-                    let result = try model.replay(point)
-                    return .success(Self.digest(result.state, head: result.position.head))
-                }
-                let (state, head) = model.read { ($0, $1) }
+                let (state, head) = try model.state(at: point ?? .end)
                 return .success(Self.digest(state, head: head))
             }
         case "catalog":
@@ -255,8 +239,8 @@ final class ReadAPI: Sendable {
                     ?? .failure(.notFound(LedgerViews.missing(kind, id, at: .end, existsNow: false))))
         }
         try offLoop(reply) { [model] in
-            let result = try model.replay(point)
-            if let found = LedgerViews.lookup(kind, id, in: result.state) { return .success(found) }
+            let (state, _) = try model.state(at: point)
+            if let found = LedgerViews.lookup(kind, id, in: state) { return .success(found) }
             let existsNow = model.read { state, _ in LedgerViews.lookup(kind, id, in: state) != nil }
             return .failure(.notFound(LedgerViews.missing(kind, id, at: point, existsNow: existsNow)))
         }

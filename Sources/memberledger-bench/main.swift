@@ -10,7 +10,7 @@ import Synchronization
 // against ingest without one; memory per member. Peers that are not installed are skipped, never faked.
 //
 // usage: swift run -c release memberledger-bench [append | replay [EVENTS] | snapshot | http [SECONDS] [SCENARIOS]
-//        | overload | stages | outbox | memory | all]
+//        | overload | stages | reads [SECONDS] [EVENTS] | outbox | memory | all]
 // where SCENARIOS is a comma-separated list of ingest, overload, idle, slow, genpass (all by default).
 
 /// Monotonic time in seconds.
@@ -235,6 +235,11 @@ case "http":
     httpBenchmark(seconds: seconds ?? 10, scenarios: scenarios.isEmpty ? Set(HTTPScenario.allCases) : Set(scenarios))
 case "overload": httpBenchmark(scenarios: [.overload, .genpass])
 case "stages": ingestStagesBenchmark()
+case "reads":
+    // reads [SECONDS] [EVENTS]: ingest beside readers and live feeds, and asOf reads on a large journal.
+    let rest = arguments.dropFirst()
+    readSideBenchmark(
+        seconds: rest.first.flatMap { Int($0) } ?? 10, events: rest.dropFirst().first.flatMap { Int($0) } ?? 1_000_000)
 case "outbox": outboxBenchmark()
 case "memory": memoryBenchmark()
 case "snapshot-load":
@@ -248,11 +253,13 @@ case "all":
     snapshotBenchmark(members: 1_000_000)
     httpBenchmark()
     ingestStagesBenchmark()
+    readSideBenchmark()
     outboxBenchmark()
     memoryBenchmark()
 default:
     say(
-        "usage: memberledger-bench [append | replay [EVENTS] | snapshot | http [SECONDS] [SCENARIOS] | overload | outbox "
+        "usage: memberledger-bench [append | replay [EVENTS] | snapshot | http [SECONDS] [SCENARIOS] | overload | reads "
+            + "[SECONDS] [EVENTS] | outbox "
             + "| memory | all]")
     exit(64)
 }

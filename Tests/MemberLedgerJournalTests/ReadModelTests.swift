@@ -14,6 +14,13 @@ struct ReadModelTests {
         EventDraft(.memberImported(MemberImported(contact: ContactData(contactID: contactID, tags: ["new"]))))
     }
 
+    /// The seqs of the `id:` lines of server-sent events.
+    static func seqs(_ bytes: [UInt8]) -> [Int64] {
+        String(decoding: bytes, as: UTF8.self).split(separator: "\n").compactMap {
+            $0.hasPrefix("id: ") ? Int64($0.dropFirst(4)) : nil
+        }
+    }
+
     /// Appends from four threads: imports and updates of a few contacts.
     static func appendConcurrently(_ writer: JournalWriter, prefix: String, count: Int = 25) {
         DispatchQueue.concurrentPerform(iterations: 4) { appender in
@@ -33,8 +40,7 @@ struct ReadModelTests {
         let model = ReadModel(folder: folder, state: LedgerState(), head: writer.lastRecord)
         model.follow(writer)
         let received = Mutex<[Int64]>([])
-        let subscribed = model.subscribe(after: 0) { _ in { entries in received.withLock { $0 += entries.map(\.seq) } }
-        }
+        let subscribed = model.subscribe(after: 0) { _ in { bytes in received.withLock { $0 += Self.seqs(bytes) } } }
         #expect(subscribed != nil)
         Self.appendConcurrently(writer, prefix: "c")
         model.settle()
@@ -47,6 +53,18 @@ struct ReadModelTests {
         #expect(log.entries.map(\.seq) == Array(1...100))
         #expect(log.entries.map(\.outcome) == outcomes)
         #expect(received.withLock { $0 } == Array(1...100), "each entry once, in order")
+        _ = try LedgerReplay(folder: folder).state(useSnapshots: false) { step in
+            if step.event.seq == 30 {
+                _ = try? SnapshotStore(folder: folder).write(
+                    step.state, at: step.position, recordOffset: step.recordOffset)
+            }
+        }
+        // The past and the future, from the model's own state or a replay, are what replay of the file gives.
+        for target in [LedgerReplay.Target.seq(40), .seq(100), .time(Timestamp(seconds: 4_000_000_000)), .end] {
+            let expected = try LedgerReplay(folder: folder).state(asOf: target, useSnapshots: false).state.digest
+            #expect(try model.state(at: target).state.digest == expected, "\(target)")
+            #expect(try model.state(at: target).state.digest == expected, "\(target), again (a cached snapshot)")
+        }
     }
 
     @Test("after a restart the log of earlier events is rebuilt and joined to the live one with no gap")
@@ -65,7 +83,7 @@ struct ReadModelTests {
         model.follow(writer)
         let received = Mutex<[Int64]>([])
         // Subscribed from seq 40 before the history is back: nothing is lost or sent twice meanwhile.
-        _ = model.subscribe(after: 40) { _ in { entries in received.withLock { $0 += entries.map(\.seq) } } }
+        _ = model.subscribe(after: 40) { _ in { bytes in received.withLock { $0 += Self.seqs(bytes) } } }
         model.rebuildHistory()
         Self.appendConcurrently(writer, prefix: "b", count: 10)
         #expect(waitUntil { model.log { $0.nextSeq } == 141 })
@@ -84,7 +102,7 @@ struct ReadModelTests {
         let model = ReadModel(
             folder: folder, state: LedgerState(),
             head: JournalHead(seq: 0, hash: "", recordedAt: Timestamp(microseconds: 0)))
-        let sink: @Sendable ([LogEntry]) -> Void = { _ in }
+        let sink: @Sendable ([UInt8]) -> Void = { _ in }
         let ids = (0..<ReadModel.maxSubscribers).compactMap { _ in model.subscribe(after: nil) { _ in sink } }
         #expect(ids.count == ReadModel.maxSubscribers)
         #expect(model.subscribe(after: nil) { _ in sink } == nil)
