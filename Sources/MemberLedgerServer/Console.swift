@@ -15,12 +15,13 @@ final class Console: Sendable {
     /// The session cookie's name.
     static let cookie = "memberledger_session"
 
-    let sessions = ConsoleSessions()
+    let sessions: ConsoleSessions
     private let token: [UInt8]?
 
     /// The console for `token` (nil: no login succeeds).
-    init(token: String?) {
+    init(token: String?, sessions: ConsoleSessions = ConsoleSessions()) {
         self.token = token.map { Array($0.utf8) }
+        self.sessions = sessions
     }
 
     /// The pages, by the first path segment after `/console/` ("" is the log).

@@ -83,11 +83,12 @@ private func ingestBesideReaders(seconds: Int) {
                 + "sleep 0.05; done")
         let headBefore = server.head.seq
         let readerOutput = "\(folder)/readers-\(paced).txt"
-        cpu = cpuSeconds(of: [getpid()])
         shell(
             wrkCommand(connections: 8, port: http.port, script: readScript(paced: paced), seconds: seconds, timeout: 2)
                 + " > \(readerOutput) 2>&1 &")
+        cpu = cpuSeconds(of: [getpid()])
         let beside = wrk(connections: 64, port: http.port, script: ingest, seconds: seconds)
+        let besideCPU = cpuSeconds(of: [getpid()]) - cpu
         shell("for i in $(seq 100); do grep -q 'Requests/sec' \(readerOutput) && exit 0; sleep 0.05; done")
         let readers = parseWrk((try? String(contentsOfFile: readerOutput, encoding: .utf8)) ?? "")
         let appended = server.head.seq - headBefore
@@ -107,7 +108,7 @@ private func ingestBesideReaders(seconds: Int) {
                     "    ingest p99 %.1f ms, %d non-2xx; member reads %.0f req/s, p50 %.2f ms, p99 %.2f ms, %d non-2xx; "
                     + "server CPU %.1f µs per request answered", beside.p99, beside.non2xx, readers.requestsPerSecond,
                 readers.p50, readers.p99, readers.non2xx,
-                serverCPU(since: cpu, requests: beside.requests + readers.requests)))
+                besideCPU / Double(max(1, beside.requests + readers.requests)) * 1e6))
         say(
             "    live feeds: at least \(appended) events while open; each feed received "
                 + "\(delivered.min() ?? 0)…\(delivered.max() ?? 0) (from when it opened)")

@@ -240,6 +240,48 @@ struct ReadAPITests {
         #expect((detail["event"] as? [String: Any])?["seq"] as? Int == 2)
     }
 
+    @Test("the console's actions: verify now, snapshot now and retry dead letters, each with a session and CSRF token")
+    func consoleActions() throws {
+        let running = try Running()
+        let port = running.server.port
+        let login = try PythonClient.send(
+            [
+                PythonClient.request(
+                    "POST", "/console/login", headers: [("Content-Type", "application/x-www-form-urlencoded")],
+                    body: "token=\(running.token)")
+            ], port: port)[0]
+        #expect(login.status == 303 && login.headers["Location"] == "/console/")
+        let cookie = try #require(login.headers["Set-Cookie"]?.split(separator: ";").first.map(String.init))
+        let page = try running.get("/console/health", token: "", headers: [("Cookie", cookie)])
+        #expect(page.status == 200 && page.headers["Content-Security-Policy"]?.contains("default-src 'self'") == true)
+        let csrf = try #require(
+            page.body.range(of: #"name="csrf-token" content=""#).map { range in
+                String(page.body[range.upperBound...].prefix { $0 != "\"" })
+            })
+        func act(_ path: String, csrf: String?) throws -> PythonClient.Response {
+            // PythonClient.request sends `Host: 127.0.0.1`: the origin of this console, as the browser sees it.
+            var headers = [("Cookie", cookie), ("Origin", "http://127.0.0.1")]
+            if let csrf { headers.append(("X-CSRF-Token", csrf)) }
+            return try PythonClient.send([PythonClient.request("POST", path, headers: headers)], port: port)[0]
+        }
+        #expect(try act("/console/actions/snapshot", csrf: nil).status == 403)
+        let snapshot = try act("/console/actions/snapshot", csrf: csrf)
+        #expect(snapshot.status == 200 && snapshot.body.contains("snapshot written at seq \(Self.history.count)"))
+        let retry = try act("/console/actions/retry", csrf: csrf)
+        #expect(
+            retry.status == 200 && Self.object(retry.body)["seq"] as? Int == Self.history.count + 1, "\(retry.body)")
+        #expect(try act("/console/actions/verify", csrf: csrf).status == 202)
+        var verification: [String: Any] = [:]
+        #expect(
+            waitUntil {
+                verification = (try? running.json("/api/journal"))?["verification"] as? [String: Any] ?? [:]
+                return verification["running"] as? Bool == false && verification["result"] is String
+            })
+        #expect(verification["intact"] as? Bool == true, "\(verification)")
+        // The API answers the session's cookie as it answers the token.
+        #expect(try running.get("/api/stats", token: "", headers: [("Cookie", cookie)]).status == 200)
+    }
+
     // MARK: - The live feed
 
     /// Reads `/api/stream` with a raw socket: sends `then` webhooks once the head is in, and returns what
