@@ -93,7 +93,7 @@ public final class ReadModel: Sendable {
                 history.append(contentsOf: model.log)
                 model.log = history
                 model.historyJoined = true
-                Self.pump(&model)
+                feed(&model)
             }
         }
     }
@@ -102,7 +102,7 @@ public final class ReadModel: Sendable {
     /// subscribers (for tests and an orderly stop).
     public func settle() {
         projector.sync {}
-        model.withLock { Self.pump(&$0) }
+        while model.withLock({ feed(&$0) }) {}
     }
 
     // MARK: - Reading
@@ -163,7 +163,7 @@ public final class ReadModel: Sendable {
             let id = model.nextSubscriber
             model.nextSubscriber += 1
             model.subscribers[id] = Subscriber(cursor: cursor ?? model.head.seq, send: open(id))
-            Self.pump(&model)
+            feed(&model)
             return id
         }
     }
@@ -196,40 +196,50 @@ public final class ReadModel: Sendable {
                 model.log.add(record.event, outcome, offset: record.offset, items: before..<model.state.crm.nextItemID)
                 model.head = record.head
             }
-            guard !model.subscribers.isEmpty, !model.feedDue else { return }
-            model.feedDue = true
-            projector.asyncAfter(deadline: .now() + feedInterval) { [self] in
-                self.model.withLock { model in
-                    model.feedDue = false
-                    Self.pump(&model)
-                }
+            scheduleFeed(&model)
+        }
+    }
+
+    /// Feeds the subscribers after `feedInterval`, unless a feed is due already.
+    private func scheduleFeed(_ model: inout Model) {
+        guard !model.subscribers.isEmpty, !model.feedDue else { return }
+        model.feedDue = true
+        projector.asyncAfter(deadline: .now() + feedInterval) { [self] in
+            self.model.withLock { model in
+                model.feedDue = false
+                feed(&model)
             }
         }
     }
 
-    /// The log's entries after `cursor` as server-sent events, in chunks of at most 1000 entries.
-    private static func encoded(_ log: LogIndex, after cursor: Int64) -> [[UInt8]] {
-        var chunks: [[UInt8]] = []
-        var cursor = cursor
-        while true {
-            let batch = log.entries(after: cursor, limit: 1000)
-            guard let last = batch.last else { return chunks }
-            chunks.append(LogEntry.serverSentEvents(batch))
-            cursor = last.seq
+    /// Sends each subscriber what the log holds after its cursor, at most `catchUp` entries at a time (a
+    /// feed resumed far back is sent in steps, one per `feedInterval`, so that it never holds more than a
+    /// step in memory), encoding each step once for every subscriber at the same cursor (usually all of
+    /// them: each is at the head).
+    @discardableResult
+    private func feed(_ model: inout Model) -> Bool {
+        guard model.historyJoined, !model.subscribers.isEmpty else { return false }
+        var encoded: [Int64: (bytes: [UInt8], last: Int64)] = [:]
+        var behind = false
+        for (id, subscriber) in model.subscribers {
+            guard let step = encoded[subscriber.cursor] ?? Self.step(model.log, after: subscriber.cursor) else {
+                continue
+            }
+            encoded[subscriber.cursor] = step
+            subscriber.send(step.bytes)
+            model.subscribers[id]?.cursor = step.last
+            behind = behind || step.last < model.log.nextSeq - 1
         }
+        if behind { scheduleFeed(&model) }
+        return behind
     }
 
-    /// Sends each subscriber what the log holds after its cursor, encoding each run of entries once for
-    /// every subscriber at the same cursor (usually all of them: each is at the head).
-    private static func pump(_ model: inout Model) {
-        guard model.historyJoined, !model.subscribers.isEmpty else { return }
-        let end = model.log.nextSeq - 1
-        var encoded: [Int64: [[UInt8]]] = [:]
-        for (id, subscriber) in model.subscribers where subscriber.cursor < end {
-            let chunks = encoded[subscriber.cursor] ?? Self.encoded(model.log, after: subscriber.cursor)
-            encoded[subscriber.cursor] = chunks
-            for chunk in chunks { subscriber.send(chunk) }
-            model.subscribers[id]?.cursor = max(subscriber.cursor, end)
-        }
+    /// Entries a feed takes in one step.
+    public static let catchUp = 2000
+
+    /// The log's next step after `cursor` as server-sent events, with its last seq; nil when none.
+    private static func step(_ log: LogIndex, after cursor: Int64) -> (bytes: [UInt8], last: Int64)? {
+        let entries = log.entries(after: cursor, limit: catchUp)
+        return entries.last.map { (LogEntry.serverSentEvents(entries), $0.seq) }
     }
 }

@@ -95,6 +95,25 @@ struct ReadModelTests {
         #expect(log.page(LogFilter(contact: "b1"), before: nil, limit: 1000).entries.count == 8)
     }
 
+    @Test("a feed resumed far back arrives in steps of catchUp entries, complete and in order")
+    func catchUpInSteps() throws {
+        let temp = TemporaryFolder()
+        let folder = DataFolder(path: temp.appending("data"))
+        let writer = try JournalWriter(folder: folder)
+        writer.keep(LedgerState())
+        let model = ReadModel(folder: folder, state: LedgerState(), head: writer.lastRecord)
+        model.follow(writer)
+        let total = 2 * ReadModel.catchUp + 500
+        _ = try writer.append(contentsOf: (0..<total).map { Self.imported("m\($0)") })
+        model.settle()
+        let steps = Mutex<[[Int64]]>([])
+        _ = model.subscribe(after: 0) { _ in { bytes in steps.withLock { $0.append(Self.seqs(bytes)) } } }
+        model.settle()
+        let received = steps.withLock { $0 }
+        #expect(received.flatMap { $0 } == Array(1...Int64(total)))
+        #expect(received.map(\.count) == [ReadModel.catchUp, ReadModel.catchUp, 500])
+    }
+
     @Test("no more than maxSubscribers at once; an ended subscription frees its place")
     func subscriberLimit() throws {
         let temp = TemporaryFolder()
