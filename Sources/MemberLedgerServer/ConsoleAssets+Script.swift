@@ -209,9 +209,11 @@ extension ConsoleAssets {
             const asOf = query.get("asOf") || "";
             // A full RFC 3339 time (a link from elsewhere) is kept to the microsecond; the form's local time is converted.
         const asOfISO = /([zZ]|[+-]\d\d:\d\d)$/.test(asOf) ? asOf : (localToISO(asOf) || asOf);
-            const [member, history] = await Promise.all([
+            const [member, history, crm, crmLog] = await Promise.all([
               api("/api/members/" + enc(id) + (asOfISO ? "?asOf=" + enc(asOfISO) : "")).catch((e) => e),
               api("/api/members/" + enc(id) + "/history").catch(() => ({ history: [] })),
+              api("/api/crm?contact=" + enc(id)).catch(() => ({ contact: { items: [] } })),
+              api("/api/log?limit=200&contact=" + enc(id)).catch(() => ({ events: [] })),
             ]);
             const asOfForm = el("form", { class: "filters", method: "get", action: "/console/members/" + enc(id) },
               el("label", {}, "State as of", el("input", { name: "asOf", type: "datetime-local", value: asOf ? isoToLocal(asOfISO) : "" })),
@@ -248,11 +250,29 @@ extension ConsoleAssets {
               member.coupons.length ? table(["Code", "Promo", "Status", "Expires"], member.coupons.map((c) => el("tr", {},
                 el("td", { class: "mono" }, c.code), el("td", {}, c.promoId), el("td", {}, badge(c.status)), el("td", {}, time(c.expiresAt)))))
                 : el("p", { class: "muted" }, "No coupons."),
+              el("h2", {}, "CRM deliveries (now)"),
+              crmSection(crm, crmLog),
               el("h2", {}, "Timeline"),
               timeline.length ? table(["Time", "Seq", "What", "Outcome", "Effects"], timeline.map((h) => el("tr", {},
                 el("td", {}, time(h.at)), el("td", {}, h.seq ? eventLink(h.seq) : "⏱"), el("td", { class: "mono" }, h.type || (h.effect ? h.effect.type : "")),
                 el("td", {}, h.outcome ? badge(h.outcome) : ""), el("td", {}, (h.effects || []).map((e) => el("div", {}, effectText(e))), h.reason || ""))))
                 : el("p", { class: "muted" }, "No events name this contact."));
+          }
+
+          // What waits for the CRM for this member, and the CRM's recent answers about them.
+          function crmSection(crm, crmLog) {
+            const items = (crm.contact || { items: [] }).items;
+            const answers = crmLog.events.filter((e) => e.type.startsWith("crm."));
+            if (!items.length && !answers.length) {
+              return el("p", { class: "muted" }, crm.connected ? "Nothing waits for the CRM." : "No CRM is connected.");
+            }
+            return [
+              items.length ? table(["Item", "From", "Action", "Status", "Attempts", "Last error"], items.map((item) => el("tr", {},
+                el("td", {}, item.id), el("td", {}, eventLink(item.seq)),
+                el("td", {}, item.action + (item.tag ? " " + item.tag : "") + (item.field ? " " + item.field : "")),
+                el("td", {}, badge(item.status)), el("td", {}, item.attempts), el("td", {}, item.lastError || "")))) : null,
+              answers.length ? el("ul", {}, answers.slice(0, 20).map((e) => el("li", {}, time(e.at), " ", eventLink(e.seq), " ", e.type, " ", badge(e.outcome)))) : null,
+            ];
           }
 
           async function memberSearch() {

@@ -205,17 +205,21 @@ final class ReadAPI: Sendable {
             _ = try APIParameters(query, accepted: [])
             reply(.success(model.read { state, _ in state.catalog.json }))
         case "crm":
-            _ = try APIParameters(query, accepted: [])
-            let (link, pending, dead) = model.read { state, _ in
-                (state.crm.link, state.crm.pending.count, state.crm.dead.map(\.json))
+            let contact = try APIParameters(query, accepted: ["contact"]).string("contact")
+            let (link, pending, dead, queued) = model.read { state, _ in
+                (
+                    state.crm.link, state.crm.pending.count, state.crm.dead.map(\.json),
+                    contact.map { state.crm.queue(of: $0).map(\.json) }
+                )
             }
-            reply(
-                .success(
-                    .object([
-                        ("connected", .bool(link != nil)), ("crm", link.map { .string($0.kind.rawValue) } ?? .null),
-                        ("outboxDepth", .int(Int64(pending))), ("deadLetters", .array(dead)),
-                        ("worker", crm() ?? .null),
-                    ])))
+            var fields: [(key: String, value: JSONValue)] = [
+                ("connected", .bool(link != nil)), ("crm", link.map { .string($0.kind.rawValue) } ?? .null),
+                ("outboxDepth", .int(Int64(pending))), ("deadLetters", .array(dead)), ("worker", crm() ?? .null),
+            ]
+            if let contact, let queued {
+                fields.append(("contact", .object([("contactId", .string(contact)), ("items", .array(queued))])))
+            }
+            reply(.success(.object(fields)))
         case "journal":
             _ = try APIParameters(query, accepted: [])
             try offLoop(reply) { [journal] in .success(journal()) }

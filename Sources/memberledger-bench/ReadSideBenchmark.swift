@@ -11,11 +11,11 @@ let benchAdminToken = "benchadmintoken0123456789abcdefghij"
 /// members over the API and 16 live feeds are open (the target: within 15 % of the rate alone); then
 /// `asOf` reads of members on a 1M-event journal with a snapshot every 100 000 events, as a running
 /// server writes them (the target: p99 ≤ 50 ms, each answered from a snapshot and the tail after it).
-func readSideBenchmark(seconds: Int = 10, events: Int = 1_000_000) {
+func readSideBenchmark(seconds: Int = 10, events: Int = 1_000_000, asOfOnly: Bool = false) {
     say("== read side (wrk \(seconds) s per run) ==")
     guard installed("wrk"), installed("curl") else { return skipped("read side", needs: "wrk and curl") }
     _ = raiseDescriptorLimit()
-    ingestBesideReaders(seconds: seconds)
+    if !asOfOnly { ingestBesideReaders(seconds: seconds) }
     asOfReads(seconds: seconds, events: events)
 }
 

@@ -239,7 +239,8 @@ case "reads":
     // reads [SECONDS] [EVENTS]: ingest beside readers and live feeds, and asOf reads on a large journal.
     let rest = arguments.dropFirst()
     readSideBenchmark(
-        seconds: rest.first.flatMap { Int($0) } ?? 10, events: rest.dropFirst().first.flatMap { Int($0) } ?? 1_000_000)
+        seconds: rest.first.flatMap { Int($0) } ?? 10, events: rest.dropFirst().first.flatMap { Int($0) } ?? 1_000_000,
+        asOfOnly: rest.contains("asof"))
 case "outbox": outboxBenchmark()
 case "memory": memoryBenchmark()
 case "snapshot-load":

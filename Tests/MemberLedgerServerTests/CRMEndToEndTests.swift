@@ -178,6 +178,23 @@ struct CRMEndToEndTests {
         let code = try #require(Self.json(answer)["coupon"] as? String, "\(answer.body)")
         #expect(site.outboxDrained())
         #expect(site.fake.contact("42")?.fields["comeback_coupon"] == code)
+        // The read API tells which event delivered the coupon's write, and that nothing waits for 42.
+        let token = try String(contentsOfFile: "\(site.data)/admin-token", encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        func get(_ target: String) throws -> [String: Any] {
+            let request = PythonClient.request("GET", target, headers: [("Authorization", "Bearer \(token)")])
+            return Self.json(try PythonClient.send([request], port: site.server!.port)[0])
+        }
+        let seq = try #require(Self.json(answer)["seq"] as? Int)
+        #expect(
+            waitUntil {
+                let attempts =
+                    ((try? get("/api/events/\(seq)"))?["crm"] as? [String: Any])?["attempts"] as? [[String: Any]]
+                return attempts?.contains { $0["type"] as? String == "crm.delivered" } == true
+            })
+        let crm = try get("/api/crm?contact=42")
+        #expect(crm["connected"] as? Bool == true && crm["crm"] as? String == "kit")
+        #expect(((crm["contact"] as? [String: Any])?["items"] as? [Any])?.isEmpty == true)
     }
 
     @Test("a paid order's access tag and then a revoke tag reach the CRM; a tag missing there is created first")
