@@ -45,10 +45,16 @@ final class ConsoleSessions: Sendable {
         }
     }
 
-    /// Counts a wrong token from `address`.
+    /// Counts a wrong token from `address`. Addresses whose wrong tokens are all older than the window are
+    /// forgotten once many are kept, so that tries from many addresses cannot grow the book without end.
     func wrongToken(from address: String) {
         let time = now()
-        book.withLock { $0.wrongTokens[address, default: []].append(time) }
+        book.withLock { book in
+            if book.wrongTokens.count >= 10_000 {
+                book.wrongTokens = book.wrongTokens.filter { time &- ($0.value.last ?? 0) < Self.attemptWindow }
+            }
+            book.wrongTokens[address, default: []].append(time)
+        }
     }
 
     /// A new session: its id (for the cookie) and its CSRF token.
