@@ -62,7 +62,7 @@ let package = Package(
             name: "memberledger-bench",
             dependencies: [
                 "MemberLedgerCore", "MemberLedgerJournal", "MemberLedgerHTTP", "MemberLedgerServer", "MemberLedgerCRM",
-                "MemberLedgerTesting", "CMemberLedgerAllocationCount",
+                "MemberLedgerSystem", "MemberLedgerTesting", "CMemberLedgerAllocationCount",
             ]
         ),
         .testTarget(

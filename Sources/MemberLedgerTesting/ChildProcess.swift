@@ -27,13 +27,8 @@ public final class ChildProcess: Sendable {
         case pipe
     }
 
-    /// How a child ended.
-    public struct Exit: Sendable, Equatable {
-        /// The exit status, or 128 + the signal number when a signal ended it.
-        public var status: Int32
-        /// The signal that ended it, if one did.
-        public var signal: Int32?
-    }
+    /// How a child ended: its exit status, or 128 + the signal that ended it.
+    public typealias Exit = ProcessSpawn.Exit
 
     /// A failure to start the child, with what was being started.
     public struct LaunchError: Error, CustomStringConvertible {
@@ -59,69 +54,35 @@ public final class ChildProcess: Sendable {
         _ executable: String, _ arguments: [String], environment: [String: String]? = nil, directory: String? = nil,
         input: Stream = .null, output: Stream = .null, error: Stream = .null, inherited: [Int32] = []
     ) throws(LaunchError) {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
         var pipeEnds: (read: Int32, write: Int32)?
+        var descriptors: [ProcessSpawn.Descriptor] = []
         for (stream, target) in [(input, Int32(0)), (output, 1), (error, 2)] {
             switch stream {
             case .null:
-                posix_spawn_file_actions_addopen(&actions, target, "/dev/null", target == 0 ? O_RDONLY : O_WRONLY, 0)
+                descriptors.append(.null)
             case .file(let path):
-                let flags = target == 0 ? O_RDONLY : O_WRONLY | O_CREAT | O_TRUNC
-                posix_spawn_file_actions_addopen(&actions, target, path, flags, 0o600)
+                descriptors.append(.file(path, flags: target == 0 ? O_RDONLY : O_WRONLY | O_CREAT | O_TRUNC))
             case .pipe:
                 precondition(target == 1, "only stdout can be a pipe (read with readOutput)")
-                var ends: [Int32] = [0, 0]
-                guard Self.makePipe(&ends) == 0 else { throw LaunchError(executable: executable, code: errno) }
-                pipeEnds = (ends[0], ends[1])
-                posix_spawn_file_actions_adddup2(&actions, ends[1], 1)
+                do throws(SystemError) {
+                    pipeEnds = try ProcessSpawn.pipe()
+                } catch {
+                    throw LaunchError(executable: executable, code: error.code)
+                }
+                descriptors.append(.inherited(pipeEnds!.write))
             }
         }
-        // Moved above any target number first, so that no dup2 overwrites a descriptor still to be copied.
-        let moved = inherited.map { fcntl($0, F_DUPFD_CLOEXEC, 100) }
-        defer { for descriptor in moved { close(descriptor) } }
-        for (index, descriptor) in moved.enumerated() {
-            posix_spawn_file_actions_adddup2(&actions, descriptor, Int32(3 + index))
-        }
-        GNUSpawn.closeFrom(&actions, Int32(3 + inherited.count))
-        if let directory { GNUSpawn.changeDirectory(&actions, directory) }
-
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var noSignals = sigset_t()
-        sigemptyset(&noSignals)
-        posix_spawnattr_setsigmask(&attributes, &noSignals)
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for signal in [SIGTERM, SIGINT, SIGPIPE, SIGHUP] { sigaddset(&defaults, signal) }
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        let merged = environment ?? ProcessInfo.processInfo.environment
-        let envp = merged.sorted { $0.key < $1.key }.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { envp.forEach { free($0) } }
-
-        var pid: pid_t = 0
-        let result = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
-        if let pipeEnds { close(pipeEnds.write) }
-        guard result == 0 else {
+        descriptors += inherited.map { .inherited($0) }
+        defer { if let pipeEnds { close(pipeEnds.write) } }
+        do throws(SystemError) {
+            pid = try ProcessSpawn.start(
+                executable, arguments, environment: environment ?? ProcessInfo.processInfo.environment,
+                directory: directory, descriptors: descriptors)
+        } catch {
             if let pipeEnds { close(pipeEnds.read) }
-            throw LaunchError(executable: executable, code: result)
+            throw LaunchError(executable: executable, code: error.code)
         }
-        self.pid = pid
         outputPipe = pipeEnds?.read
-    }
-
-    /// A pipe whose ends are close-on-exec, so no other child started meanwhile inherits them.
-    private static func makePipe(_ ends: inout [Int32]) -> Int32 {
-        if let pipe2 = GNUSpawn.pipe2 { return pipe2(&ends, O_CLOEXEC) }
-        guard pipe(&ends) == 0 else { return -1 }
-        for end in ends { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
-        return 0
     }
 
     /// Waits for the child to end (blocking this thread) and returns how it ended; later calls return
@@ -134,12 +95,7 @@ public final class ChildProcess: Sendable {
         _ = Syscall.run { waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) }
         return state.withLock { exit in
             if let exit { return exit }
-            var status: Int32 = 0
-            _ = Syscall.run { waitpid(pid, &status, 0) }
-            let signal = status & 0x7F
-            let ended =
-                signal == 0
-                ? Exit(status: (status >> 8) & 0xFF, signal: nil) : Exit(status: 128 + signal, signal: signal)
+            let ended = ProcessSpawn.wait(pid)
             exit = ended
             return ended
         }
@@ -294,35 +250,4 @@ extension ChildProcess {
 
     /// python3, preferring the system one (a pyenv shim costs 100 ms per start).
     public static let python = find("python3")
-}
-
-/// The spawn and pipe calls that glibc declares only under `_GNU_SOURCE` (which Swift's Glibc module does
-/// not set), looked up at run time; elsewhere (Darwin) the portable fallbacks serve.
-private enum GNUSpawn {
-    typealias Actions = UnsafeMutablePointer<posix_spawn_file_actions_t>
-    typealias CloseFrom = @convention(c) (Actions, Int32) -> Int32
-    typealias ChangeDirectory = @convention(c) (Actions, UnsafePointer<CChar>) -> Int32
-    typealias Pipe2 = @convention(c) (UnsafeMutablePointer<Int32>, Int32) -> Int32
-
-    static func symbol<Function>(_ name: String, as type: Function.Type) -> Function? {
-        guard let address = dlsym(UnsafeMutableRawPointer(bitPattern: 0), name) else { return nil }
-        return unsafeBitCast(address, to: type)
-    }
-
-    static let closeFromFunction = symbol(
-        "posix_spawn_file_actions_addclosefrom_np", as: CloseFrom.self)
-    static let changeDirectoryFunction = symbol(
-        "posix_spawn_file_actions_addchdir_np", as: ChangeDirectory.self)
-    static let pipe2 = symbol("pipe2", as: Pipe2.self)
-
-    /// Closes every descriptor from `lowest` up in the child (when the C library can).
-    static func closeFrom(_ actions: Actions, _ lowest: Int32) {
-        _ = closeFromFunction?(actions, lowest)
-    }
-
-    /// Starts the child in `directory`.
-    static func changeDirectory(_ actions: Actions, _ directory: String) {
-        guard let change = changeDirectoryFunction else { preconditionFailure("posix_spawn cannot chdir here") }
-        _ = change(actions, directory)
-    }
 }

@@ -124,6 +124,7 @@ public final class Chromium: @unchecked Sendable {
     }
 
     /// The value of a JavaScript expression in the page (a promise is awaited).
+    @discardableResult
     public func evaluate(_ expression: String, timeout: Double = 30) throws -> Any? {
         let result = try call(
             "Runtime.evaluate", ["expression": expression, "awaitPromise": true, "returnByValue": true],

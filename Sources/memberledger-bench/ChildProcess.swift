@@ -1,4 +1,5 @@
 import Foundation
+import MemberLedgerSystem
 
 /// A command running beside the bench (`/bin/sh -c`), with a pipe to its standard input and one from its
 /// standard output: for clients that must run in a process of their own (their memory and threads are
@@ -14,37 +15,29 @@ final class ChildProcess {
 
     /// Starts `command`; its standard error goes to `errors` (a file path). Nil when it cannot start.
     init?(_ command: String, errors: String) {
-        var toChild: [Int32] = [-1, -1]
-        var fromChild: [Int32] = [-1, -1]
-        guard pipe(&toChild) == 0 else { return nil }
-        guard pipe(&fromChild) == 0 else {
-            toChild.forEach { close($0) }
+        guard let toChild = try? ProcessSpawn.pipe() else { return nil }
+        guard let fromChild = try? ProcessSpawn.pipe() else {
+            close(toChild.read)
+            close(toChild.write)
             return nil
         }
-        // Our ends must not leak into the child (it would never see end of file on its input).
-        for end in [toChild[1], fromChild[0]] { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, toChild[0], 0)
-        posix_spawn_file_actions_adddup2(&actions, fromChild[1], 1)
-        posix_spawn_file_actions_addopen(&actions, 2, errors, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_addclose(&actions, toChild[0])
-        posix_spawn_file_actions_addclose(&actions, fromChild[1])
-        let argv: [UnsafeMutablePointer<CChar>?] = [strdup("/bin/sh"), strdup("-c"), strdup(command), nil]
-        defer { argv.forEach { free($0) } }
-        var child: pid_t = 0
-        let spawned = posix_spawn(&child, "/bin/sh", &actions, nil, argv, environ)
-        close(toChild[0])
-        close(fromChild[1])
-        guard spawned == 0 else {
-            close(toChild[1])
-            close(fromChild[0])
+        let started = try? ProcessSpawn.start(
+            "/bin/sh", ["-c", command], environment: ProcessInfo.processInfo.environment,
+            descriptors: [
+                .inherited(toChild.read), .inherited(fromChild.write),
+                .file(errors, flags: O_WRONLY | O_CREAT | O_TRUNC, mode: 0o644),
+            ])
+        // The child's ends are its own now; ours are close-on-exec, so no other child holds them open.
+        close(toChild.read)
+        close(fromChild.write)
+        guard let started else {
+            close(toChild.write)
+            close(fromChild.read)
             return nil
         }
-        pid = child
-        input = toChild[1]
-        output = fromChild[0]
+        pid = started
+        input = toChild.write
+        output = fromChild.read
     }
 
     /// The next line the child prints, waiting at most `timeout` seconds; nil at end of file or timeout.
@@ -98,8 +91,7 @@ final class ChildProcess {
     private func reap() {
         guard !exited else { return }
         exited = true
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        _ = ProcessSpawn.wait(pid)
         close(output)
     }
 

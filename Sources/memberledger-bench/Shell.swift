@@ -1,4 +1,5 @@
 import Foundation
+import MemberLedgerSystem
 
 /// What a shell command did.
 struct ShellResult {
@@ -9,8 +10,8 @@ struct ShellResult {
 
 /// Runs `/bin/sh -c command` (as `user` through runuser when given), capturing stdout, timing it.
 ///
-/// posix_spawn and waitpid rather than Foundation's Process: a command that starts a daemon (pg_ctl,
-/// nginx) leaves descendants behind, and Process.waitUntilExit was seen to hang on them.
+/// `ProcessSpawn` rather than Foundation's Process: a command that starts a daemon (pg_ctl, nginx) leaves
+/// descendants behind, and Process.waitUntilExit was seen to hang on them.
 @discardableResult
 func shell(_ command: String, as user: String? = nil) -> ShellResult {
     let outputPath = "/tmp/memberledger-bench-shell-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
@@ -18,19 +19,17 @@ func shell(_ command: String, as user: String? = nil) -> ShellResult {
     let inner =
         user.map { "runuser -u \($0) -- sh -c '\(command.replacingOccurrences(of: "'", with: "'\\''"))'" } ?? command
     let script = "(\(inner)) > \(outputPath) 2> /dev/null < /dev/null"
-    var pid: pid_t = 0
-    let argv: [UnsafeMutablePointer<CChar>?] = [strdup("/bin/sh"), strdup("-c"), strdup(script), nil]
-    defer { argv.forEach { free($0) } }
     let started = now()
-    guard posix_spawn(&pid, "/bin/sh", nil, nil, argv, environ) == 0 else {
+    guard
+        let pid = try? ProcessSpawn.start(
+            "/bin/sh", ["-c", script], environment: ProcessInfo.processInfo.environment)
+    else {
         return ShellResult(status: -1, output: "", seconds: 0)
     }
-    var status: Int32 = 0
-    while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+    let exit = ProcessSpawn.wait(pid)
     let seconds = now() - started
     let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
-    let exitStatus = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
-    return ShellResult(status: exitStatus, output: output, seconds: seconds)
+    return ShellResult(status: exit.status, output: output, seconds: seconds)
 }
 
 /// Whether a tool is on the PATH.
