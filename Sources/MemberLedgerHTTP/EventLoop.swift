@@ -20,7 +20,7 @@ final class EventLoop: @unchecked Sendable {
         /// The answer to request `id` of the connection with `token`.
         case answer(token: UInt64, id: UInt64, HTTPResponse)
         /// The head of a streamed answer to request `id`; `onClose` runs when the connection ends.
-        case stream(token: UInt64, id: UInt64, HTTPResponse, onClose: @Sendable () -> Void)
+        case stream(token: UInt64, id: UInt64, HTTPResponse, backlog: StreamBacklog, onClose: @Sendable () -> Void)
         /// More of a streamed answer.
         case streamed(token: UInt64, id: UInt64, [UInt8])
         /// The end of a streamed answer.
@@ -45,6 +45,8 @@ final class EventLoop: @unchecked Sendable {
         var interest: ConnectionMachine.Interest
         /// Runs when the connection closes (a streamed answer's sender stops sending).
         var onClose: (@Sendable () -> Void)?
+        /// A streamed answer's count of bytes not yet written.
+        var streamBacklog: StreamBacklog?
 
         init(socket: Socket, token: UInt64, counted: Bool, machine: ConnectionMachine) {
             self.socket = socket
@@ -273,12 +275,13 @@ final class EventLoop: @unchecked Sendable {
                 switch item {
                 case .answer(let token, let id, let response):
                     answer(token: token, id: id, response)
-                case .stream(let token, let id, let head, let onClose):
+                case .stream(let token, let id, let head, let backlog, let onClose):
                     guard let connection = connections[token] else {
                         onClose()
                         continue
                     }
                     connection.onClose = onClose
+                    connection.streamBacklog = backlog
                     perform(connection.machine.answered(id: id, head, now: Self.now), on: connection)
                 case .streamed(let token, let id, let bytes):
                     guard let connection = connections[token] else { continue }
@@ -353,6 +356,7 @@ final class EventLoop: @unchecked Sendable {
                 return
             }
             if count == 0 { break }
+            connection.streamBacklog?.bytes.subtract(count, ordering: .relaxed)
             let actions = connection.machine.sent(count, now: Self.now)
             if !actions.isEmpty {
                 perform(actions, on: connection)

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Where a handler sends its answer to one request, from any thread and at any time (say, once the
 /// journal has made the request durable): the answer goes to the connection's event loop, which writes
 /// it in request order. Each responder must answer exactly once; an answer for a connection that has
@@ -19,8 +21,9 @@ public struct HTTPResponder: Sendable {
     public func respondStreaming(_ head: HTTPResponse, onClose: @escaping @Sendable () -> Void) -> HTTPStream {
         var head = head
         head.streams = true
-        loop.post(.stream(token: token, id: id, head, onClose: onClose))
-        return HTTPStream(loop: loop, token: token, id: id)
+        let backlog = StreamBacklog()
+        loop.post(.stream(token: token, id: id, head, backlog: backlog, onClose: onClose))
+        return HTTPStream(loop: loop, token: token, id: id, backlog: backlog)
     }
 
     /// Runs `work` on the connection's event loop (soon after, when called there): where the answer is
@@ -37,9 +40,15 @@ public struct HTTPStream: Sendable {
     let loop: EventLoop
     let token: UInt64
     let id: UInt64
+    let backlog: StreamBacklog
+
+    /// Bytes sent through this stream that have not reached the socket yet: a sender with more to say
+    /// (a feed catching up) waits while this is high, so a slow reader slows it instead of being cut off.
+    public var unsentBytes: Int { backlog.bytes.load(ordering: .relaxed) }
 
     /// Sends more of the body.
     public func send(_ bytes: [UInt8]) {
+        backlog.bytes.add(bytes.count, ordering: .relaxed)
         loop.post(.streamed(token: token, id: id, bytes))
     }
 
@@ -47,4 +56,10 @@ public struct HTTPStream: Sendable {
     public func finish() {
         loop.post(.endStream(token: token, id: id))
     }
+}
+
+/// Bytes handed to a stream and not yet written to its socket, counted up by the sender and down by the
+/// event loop as it writes.
+final class StreamBacklog: Sendable {
+    let bytes = Atomic<Int>(0)
 }

@@ -19,6 +19,9 @@ public struct LogIndex: Sendable {
     private var itemSource: [Int64: Int64] = [:]
     /// Per event, the later events that reported a delivery attempt of an item it queued.
     private var deliveries: [Int64: [Int64]] = [:]
+    /// Delivery reports for items queued before `firstSeq` (the live log's, while the history is still
+    /// being rebuilt), by item: resolved when the earlier index is joined to this one.
+    private var unresolved: [Int64: [Int64]] = [:]
 
     /// An empty index whose first entry will be `firstSeq`.
     public init(firstSeq: Int64 = 1) {
@@ -28,20 +31,21 @@ public struct LogIndex: Sendable {
     /// The seq after the last entry.
     public var nextSeq: Int64 { firstSeq + Int64(entries.count) }
 
-    /// Adds the next event: its outcome, where its line starts, and the outbox item ids it queued
-    /// (`items`, the state's next item id before and after it).
-    public mutating func add(_ event: Event, _ outcome: Outcome, offset: Int64, items: Range<Int64>) {
+    /// Adds the next event: its outcome (with the outbox items it queued) and where its line starts.
+    public mutating func add(_ event: Event, _ outcome: Outcome, offset: Int64) {
         precondition(event.seq == nextSeq, "the log must be gapless: expected seq \(nextSeq), got \(event.seq)")
         entries.append(LogEntry(event: event, outcome: outcome))
         offsets.append(offset)
         outcomes[outcome.status, default: 0] += 1
-        for item in items { itemSource[item] = event.seq }
+        for item in outcome.queued { itemSource[item.id] = event.seq }
         for effect in outcome.effects {
             switch effect {
             case .crmDelivered(_, let item, _), .crmDeliveryFailed(_, let item, _, _, _),
                 .passwordUndelivered(_, let item):
-                if let source = itemSource[item], deliveries[source]?.last != event.seq {
-                    deliveries[source, default: []].append(event.seq)
+                if let source = itemSource[item] {
+                    if deliveries[source]?.last != event.seq { deliveries[source, default: []].append(event.seq) }
+                } else if unresolved[item]?.last != event.seq {
+                    unresolved[item, default: []].append(event.seq)
                 }
             default: break
             }
@@ -56,6 +60,13 @@ public struct LogIndex: Sendable {
         outcomes.merge(later.outcomes, uniquingKeysWith: +)
         itemSource.merge(later.itemSource) { _, new in new }
         deliveries.merge(later.deliveries) { $0 + $1 }
+        for (item, reports) in later.unresolved.sorted(by: { $0.key < $1.key }) {
+            if let source = itemSource[item] {
+                deliveries[source] = ((deliveries[source] ?? []) + reports).sorted()
+            } else {
+                unresolved[item, default: []] += reports
+            }
+        }
     }
 
     /// The entry with this seq.
@@ -77,6 +88,7 @@ public struct LogIndex: Sendable {
 
     /// The entries after `seq`, oldest first, at most `limit`.
     public func entries(after seq: Int64, limit: Int) -> ArraySlice<LogEntry> {
+        guard seq < nextSeq - 1 else { return [] }
         let start = Int(max(seq + 1, firstSeq) - firstSeq)
         guard start < entries.count else { return [] }
         return entries[start..<min(entries.count, start + limit)]

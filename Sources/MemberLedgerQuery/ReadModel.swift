@@ -21,7 +21,8 @@ public final class ReadModel: Sendable {
     private struct Subscriber {
         /// The last seq sent.
         var cursor: Int64
-        let send: @Sendable ([UInt8]) -> Void
+        /// Takes bytes, or answers false when its reader is behind (they are sent again later).
+        let send: @Sendable ([UInt8]) -> Bool
     }
 
     private struct Model {
@@ -68,15 +69,11 @@ public final class ReadModel: Sendable {
         guard startHead.seq > 0 else { return }
         DispatchQueue.global(qos: .utility).async { [self] in
             var history = LogIndex()
-            var nextItem: Int64 = 1
             do {
                 _ = try LedgerReplay(folder: folder).state(
                     asOf: .seq(startHead.seq), useSnapshots: false
                 ) { step in
-                    history.add(
-                        step.event, step.outcome, offset: step.recordOffset, items: nextItem..<step.state.crm.nextItemID
-                    )
-                    nextItem = step.state.crm.nextItemID
+                    history.add(step.event, step.outcome, offset: step.recordOffset)
                 }
             } catch {
                 model.withLock { $0.historyProblem = "the journal could not be replayed for the log: \(error)" }
@@ -150,19 +147,21 @@ public final class ReadModel: Sendable {
     // MARK: - Subscribing
 
     /// Subscribes to the log as server-sent events (`LogEntry.serverSentEvents`): `open` is called with
-    /// the subscription's id (while nothing can be sent, so it can answer first) and returns where the
-    /// bytes go; that function then gets every entry after `cursor` (nil: after the head), then each new
-    /// one as it becomes durable, each exactly once and in order, and a comment as heartbeat
-    /// (`heartbeat`). Subscribers at the same cursor share one encoding. Returns the id, or nil (and
-    /// `open` is not called) when `maxSubscribers` are subscribed.
+    /// the subscription's id and the cursor it starts after (nil `cursor`: the head), while nothing can
+    /// be sent, so it can answer first; it returns where the bytes go. That function then gets every entry
+    /// after the cursor, then each new one as it becomes durable, each exactly once and in order, and a
+    /// comment as heartbeat (`heartbeat`); when it answers false (its reader is behind), the same entries
+    /// come again at the next feed. Subscribers at the same cursor share one encoding. Returns the id, or
+    /// nil (and `open` is not called) when `maxSubscribers` are subscribed.
     public func subscribe(
-        after cursor: Int64?, open: (UInt64) -> @Sendable ([UInt8]) -> Void
+        after cursor: Int64?, open: (UInt64, Int64) -> @Sendable ([UInt8]) -> Bool
     ) -> UInt64? {
         model.withLock { model in
             guard model.subscribers.count < Self.maxSubscribers else { return nil }
             let id = model.nextSubscriber
             model.nextSubscriber += 1
-            model.subscribers[id] = Subscriber(cursor: cursor ?? model.head.seq, send: open(id))
+            let start = cursor ?? model.head.seq
+            model.subscribers[id] = Subscriber(cursor: start, send: open(id, start))
             feed(&model)
             return id
         }
@@ -176,7 +175,7 @@ public final class ReadModel: Sendable {
     /// Sends every subscriber a keep-alive comment.
     public func heartbeat() {
         model.withLock { model in
-            for subscriber in model.subscribers.values { subscriber.send(LogEntry.keepAlive) }
+            for subscriber in model.subscribers.values { _ = subscriber.send(LogEntry.keepAlive) }
         }
     }
 
@@ -188,12 +187,11 @@ public final class ReadModel: Sendable {
     private func apply(_ records: [DurableRecord]) {
         model.withLock { model in
             for record in records {
-                let before = model.state.crm.nextItemID
                 let outcome = model.state.apply(record.event)
                 precondition(
                     record.outcome.map { $0.status == outcome.status } ?? true,
                     "the read model's outcome of seq \(record.event.seq) differs from the writer's")
-                model.log.add(record.event, outcome, offset: record.offset, items: before..<model.state.crm.nextItemID)
+                model.log.add(record.event, outcome, offset: record.offset)
                 model.head = record.head
             }
             scheduleFeed(&model)
@@ -212,7 +210,8 @@ public final class ReadModel: Sendable {
         }
     }
 
-    /// Sends each subscriber what the log holds after its cursor, at most `catchUp` entries at a time (a
+    /// Sends each subscriber what the log holds after its cursor (answering whether some subscriber moved on
+    /// and one is still behind), at most `catchUp` entries at a time (a
     /// feed resumed far back is sent in steps, one per `feedInterval`, so that it never holds more than a
     /// step in memory), encoding each step once for every subscriber at the same cursor (usually all of
     /// them: each is at the head).
@@ -221,17 +220,22 @@ public final class ReadModel: Sendable {
         guard model.historyJoined, !model.subscribers.isEmpty else { return false }
         var encoded: [Int64: (bytes: [UInt8], last: Int64)] = [:]
         var behind = false
+        var advanced = false
         for (id, subscriber) in model.subscribers {
             guard let step = encoded[subscriber.cursor] ?? Self.step(model.log, after: subscriber.cursor) else {
                 continue
             }
             encoded[subscriber.cursor] = step
-            subscriber.send(step.bytes)
+            guard subscriber.send(step.bytes) else {
+                behind = true
+                continue
+            }
             model.subscribers[id]?.cursor = step.last
+            advanced = true
             behind = behind || step.last < model.log.nextSeq - 1
         }
         if behind { scheduleFeed(&model) }
-        return behind
+        return behind && advanced
     }
 
     /// Entries a feed takes in one step.

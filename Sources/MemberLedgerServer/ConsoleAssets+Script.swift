@@ -136,14 +136,13 @@ extension ConsoleAssets {
                 body),
               el("p", {}, older));
             let next = "/api/log?" + apiQuery.toString();
-            let newest = 0;
+            let newest = null;
             async function more() {
               older.disabled = true;
               const result = await api(next);
-              for (const entry of result.events) {
-                body.append(logRow(entry, false));
-                newest = Math.max(newest, entry.seq);
-              }
+              // The feed starts at the log's head when the first page was read, whatever the filter matched.
+              if (newest === null) newest = result.head;
+              for (const entry of result.events) body.append(logRow(entry, false));
               if (!result.events.length && !body.children.length) {
                 body.append(el("tr", { class: "empty" }, el("td", { colspan: 7, class: "muted" }, "No events match.")));
               }
@@ -153,8 +152,13 @@ extension ConsoleAssets {
             }
             older.addEventListener("click", () => more().catch(failure));
             await more();
-            // New rows arrive live; those that match the filters go on top.
-            const source = new EventSource("/api/stream" + (newest ? "?from=" + newest : ""));
+            // New rows arrive live; those that match the filters go on top. A range that ends in the past has
+            // nothing to wait for.
+            if (filter.until && new Date(filter.until) <= new Date()) {
+              live.textContent = "";
+              return;
+            }
+            const source = new EventSource("/api/stream?from=" + newest);
             source.addEventListener("open", () => { live.textContent = "live"; live.className = "live"; });
             source.addEventListener("error", () => { live.textContent = "reconnecting…"; live.className = "live off"; });
             source.addEventListener("ledger", (message) => {
@@ -164,7 +168,7 @@ extension ConsoleAssets {
               if (filter.command && entry.command !== filter.command && entry.type !== filter.command) return;
               if (filter.contact && !(entry.contacts || []).includes(filter.contact)) return;
               if (filter.outcome && entry.outcome !== filter.outcome) return;
-              if (filter.until) return;
+              if (filter.until && new Date(entry.at) >= new Date(filter.until)) return;
               const empty = body.querySelector("tr.empty");
               if (empty) empty.remove();
               body.prepend(logRow(entry, true));
@@ -413,7 +417,13 @@ extension ConsoleAssets {
 
           // MARK: Routing
 
-          const parts = location.pathname.split("/").slice(2).map(decodeURIComponent);
+          let parts;
+          try {
+            parts = location.pathname.split("/").slice(2).map(decodeURIComponent);
+          } catch (error) {
+            parts = [];
+            failure(new Error("This address has a malformed %-escape."));
+          }
           let work;
           if (page === "log") work = logPage();
           else if (page === "event") work = eventPage(parts[1]);

@@ -65,6 +65,10 @@ final class ReadAPI: Sendable {
 
     // MARK: - The live feed
 
+    /// Bytes a feed's socket may have waiting before more entries are held back for it (about two catch-up
+    /// steps, well under the connection's 4 MiB limit).
+    static let feedBacklogLimit = 1 << 20
+
     /// `GET /api/stream`: server-sent events, one `ledger` message per durable event (`id:` its seq, `data:`
     /// its log object), from after `Last-Event-ID` or `?from=SEQ` (else from now) with no gap and no
     /// repeat, a comment as heartbeat; at most `ReadModel.maxSubscribers` at once, then 503. Returns the
@@ -78,30 +82,44 @@ final class ReadAPI: Sendable {
         }
         guard authorized(request) else { return refuse(.unauthorized) }
         guard request.method == "GET" else { return refuse(.methodNotAllowed) }
+        // A log that could not be rebuilt would hold every feed back for ever: say so instead.
+        if let problem = model.historyProblem { return refuse(.logNotReady(problem)) }
         let cursor: Int64?
         do throws(APIError) {
+            let head = model.head.seq
+            // A cursor past the head (a journal restored from an older copy, say) would skip events unseen.
+            let beyond = "is past the head, seq \(head); resume from the last event received"
             let from = try APIParameters(request.query, accepted: ["from"]).integer("from", in: 0...Int64.max)
             if let lastEventID = request.headers["Last-Event-ID"] {
                 guard let seq = Int64(lastEventID), seq >= 0 else {
                     throw .badParameter("Last-Event-ID", "must be the seq of the last event received")
                 }
+                guard seq <= head else { throw .badParameter("Last-Event-ID", beyond) }
                 cursor = seq
             } else {
+                if let from, from > head { throw .badParameter("from", beyond) }
                 cursor = from
             }
         } catch {
             return refuse(error)
         }
-        let head = HTTPResponse(
-            status: 200,
-            headers: [
-                ("Content-Type", "text/event-stream; charset=utf-8"), ("Cache-Control", "no-store"),
-                ("X-Accel-Buffering", "no"),
-            ],
-            body: Array(": memberledger live feed\nretry: 2000\n\n".utf8))
-        let subscribed = model.subscribe(after: cursor) { [model] id in
+        let subscribed = model.subscribe(after: cursor) { [model] id, start in
+            // `id:` in the opening block sets the client's last event id even before any event, so a
+            // reconnect resumes exactly where this feed started.
+            let head = HTTPResponse(
+                status: 200,
+                headers: [
+                    ("Content-Type", "text/event-stream; charset=utf-8"), ("Cache-Control", "no-store"),
+                    ("X-Accel-Buffering", "no"),
+                ],
+                body: Array(": memberledger live feed\nretry: 2000\nid: \(start)\n\n".utf8))
             let stream = responder.respondStreaming(head) { model.unsubscribe(id) }
-            return { bytes in stream.send(bytes) }
+            return { bytes in
+                // A reader more than a catch-up step behind gets the next one once it has taken this one.
+                guard stream.unsentBytes < Self.feedBacklogLimit else { return false }
+                stream.send(bytes)
+                return true
+            }
         }
         guard subscribed != nil else {
             return refuse(.busy("\(ReadModel.maxSubscribers) live feeds are open; retry later"))
@@ -257,24 +275,28 @@ final class ReadAPI: Sendable {
         let tag = parameters.string("tag")
         let limit = Int(try parameters.integer("limit", in: 1...1000) ?? 50)
         let after = parameters.string("after")
-        let (page, more) = model.read { state, _ in
-            var found: [Member] = []
-            for member in state.members {
-                if let after, !utf8Ascending(after, member.contactID) { continue }
-                if let tag, !member.tags.contains(tag) { continue }
-                if let q, !member.contactID.hasPrefix(q),
-                    !(member.email?.lowercased().hasPrefix(q.lowercased()) ?? false)
-                {
-                    continue
+        // A search walks every member: off the event loops.
+        try offLoop(reply) { [model] in
+            let (page, more) = model.read { state, _ in
+                var found: [Member] = []
+                for member in state.members {
+                    if let after, !utf8Ascending(after, member.contactID) { continue }
+                    if let tag, !member.tags.contains(tag) { continue }
+                    if let q, !member.contactID.hasPrefix(q),
+                        !(member.email?.lowercased().hasPrefix(q.lowercased()) ?? false)
+                    {
+                        continue
+                    }
+                    found.append(member)
                 }
-                found.append(member)
+                found.sort { utf8Ascending($0.contactID, $1.contactID) }
+                return (found.prefix(limit).map(Self.summary), found.count > limit)
             }
-            found.sort { utf8Ascending($0.contactID, $1.contactID) }
-            return (found.prefix(limit).map(Self.summary), found.count > limit)
+            let next: JSONValue =
+                more
+                ? .string(parameters.next("/api/members", cursor: "after", value: page.last?.contactID ?? "")) : .null
+            return .success(.object([("members", .array(page.map(\.json))), ("next", next)]))
         }
-        let next: JSONValue =
-            more ? .string(parameters.next("/api/members", cursor: "after", value: page.last?.contactID ?? "")) : .null
-        reply(.success(.object([("members", .array(page.map(\.json))), ("next", next)])))
     }
 
     private static func summary(_ member: Member) -> (contactID: String, json: JSONValue) {
@@ -319,12 +341,19 @@ final class ReadAPI: Sendable {
             until: try parameters.time("until"))
         let limit = Int(try parameters.integer("limit", in: 1...1000) ?? 100)
         let before = try parameters.integer("before", in: 1...Int64.max)
-        guard let (entries, more) = model.log({ $0.page(filter, before: before, limit: limit) }) else {
-            throw .logNotReady(model.historyProblem)
+        guard model.log({ _ in true }) != nil else { throw .logNotReady(model.historyProblem) }
+        // A filter can walk the whole log: off the event loops.
+        try offLoop(reply) { [model] in
+            let found = model.log { log in (page: log.page(filter, before: before, limit: limit), head: log.nextSeq - 1)
+            }
+            guard let (page, head) = found else { return .failure(.logNotReady(model.historyProblem)) }
+            let next: JSONValue =
+                page.more
+                ? .string(parameters.next("/api/log", cursor: "before", value: String(page.entries.last!.seq))) : .null
+            // `head` is where a live feed opened after this page starts, whatever the filter matched.
+            return .success(
+                .object([("events", .array(page.entries.map(\.json))), ("next", next), ("head", .int(head))]))
         }
-        let next: JSONValue =
-            more ? .string(parameters.next("/api/log", cursor: "before", value: String(entries.last!.seq))) : .null
-        reply(.success(.object([("events", .array(entries.map(\.json))), ("next", next)])))
     }
 
     /// `/api/events/{seq}`: the stored record, its outcome (effects, transitions) and its CRM deliveries.

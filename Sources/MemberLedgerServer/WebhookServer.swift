@@ -600,9 +600,15 @@ public final class WebhookServer: Sendable {
                 }
             }
         case "/console/actions/retry":
-            let item = request.query.flatMap { query in
-                query.split(separator: "&").first { $0.hasPrefix("item=") }.flatMap { Int64($0.dropFirst(5)) }
+            let parameters: APIParameters
+            let item: Int64?
+            do throws(APIError) {
+                parameters = try APIParameters(request.query, accepted: ["item"])
+                item = try parameters.integer("item", in: 1...Int64.max)
+            } catch {
+                return finish { ("console", "-", nil, error.response) }
             }
+            // No `item` retries every dead letter; a bad one is refused, never read as "all".
             let retry = item.map { OutboxRetry(items: [$0]) } ?? OutboxRetry(all: true)
             recordAndAnswer(EventDraft(.outboxRetryRequested(retry)), endpoint: "console", contact: "-", finish)
         default:

@@ -14,6 +14,20 @@ struct ReadModelTests {
         EventDraft(.memberImported(MemberImported(contact: ContactData(contactID: contactID, tags: ["new"]))))
     }
 
+    /// The seqs a feed received.
+    final class Received: Sendable {
+        let seqs = Mutex<[Int64]>([])
+        var all: [Int64] { seqs.withLock { $0 } }
+    }
+
+    /// A feed that takes everything, adding the seqs it gets to `received`.
+    static func collect(into received: Received) -> @Sendable ([UInt8]) -> Bool {
+        { bytes in
+            received.seqs.withLock { $0 += seqs(bytes) }
+            return true
+        }
+    }
+
     /// The seqs of the `id:` lines of server-sent events.
     static func seqs(_ bytes: [UInt8]) -> [Int64] {
         String(decoding: bytes, as: UTF8.self).split(separator: "\n").compactMap {
@@ -39,8 +53,8 @@ struct ReadModelTests {
         writer.keep(LedgerState())
         let model = ReadModel(folder: folder, state: LedgerState(), head: writer.lastRecord)
         model.follow(writer)
-        let received = Mutex<[Int64]>([])
-        let subscribed = model.subscribe(after: 0) { _ in { bytes in received.withLock { $0 += Self.seqs(bytes) } } }
+        let received = Received()
+        let subscribed = model.subscribe(after: 0) { _, _ in Self.collect(into: received) }
         #expect(subscribed != nil)
         Self.appendConcurrently(writer, prefix: "c")
         model.settle()
@@ -52,7 +66,7 @@ struct ReadModelTests {
         let log = try #require(model.log { $0 })
         #expect(log.entries.map(\.seq) == Array(1...100))
         #expect(log.entries.map(\.outcome) == outcomes)
-        #expect(received.withLock { $0 } == Array(1...100), "each entry once, in order")
+        #expect(received.all == Array(1...100), "each entry once, in order")
         _ = try LedgerReplay(folder: folder).state(useSnapshots: false) { step in
             if step.event.seq == 30 {
                 _ = try? SnapshotStore(folder: folder).write(
@@ -81,14 +95,14 @@ struct ReadModelTests {
         writer.keep(start.state)
         let model = ReadModel(folder: folder, state: start.state, head: writer.lastRecord)
         model.follow(writer)
-        let received = Mutex<[Int64]>([])
+        let received = Received()
         // Subscribed from seq 40 before the history is back: nothing is lost or sent twice meanwhile.
-        _ = model.subscribe(after: 40) { _ in { bytes in received.withLock { $0 += Self.seqs(bytes) } } }
+        _ = model.subscribe(after: 40) { _, _ in Self.collect(into: received) }
         model.rebuildHistory()
         Self.appendConcurrently(writer, prefix: "b", count: 10)
         #expect(waitUntil { model.log { $0.nextSeq } == 141 })
         model.settle()
-        #expect(received.withLock { $0 } == Array(41...140))
+        #expect(received.all == Array(41...140))
         let log = try #require(model.log { $0 })
         #expect(log.entries.map(\.seq) == Array(1...140))
         #expect(log.outcomes.values.reduce(0, +) == 140)
@@ -107,11 +121,43 @@ struct ReadModelTests {
         _ = try writer.append(contentsOf: (0..<total).map { Self.imported("m\($0)") })
         model.settle()
         let steps = Mutex<[[Int64]]>([])
-        _ = model.subscribe(after: 0) { _ in { bytes in steps.withLock { $0.append(Self.seqs(bytes)) } } }
+        _ = model.subscribe(after: 0) { _, _ in
+            { bytes in
+                steps.withLock { $0.append(Self.seqs(bytes)) }
+                return true
+            }
+        }
         model.settle()
         let received = steps.withLock { $0 }
         #expect(received.flatMap { $0 } == Array(1...Int64(total)))
         #expect(received.map(\.count) == [ReadModel.catchUp, ReadModel.catchUp, 500])
+    }
+
+    @Test("a feed whose reader is behind gets the same entries again later: no gap, no repeat")
+    func heldBackFeed() throws {
+        let temp = TemporaryFolder()
+        let folder = DataFolder(path: temp.appending("data"))
+        let writer = try JournalWriter(folder: folder)
+        writer.keep(LedgerState())
+        let model = ReadModel(folder: folder, state: LedgerState(), head: writer.lastRecord, feedMilliseconds: 5)
+        model.follow(writer)
+        let received = Received()
+        let refusals = Mutex(3)
+        _ = model.subscribe(after: 0) { _, _ in
+            { bytes in
+                if refusals.withLock({ left in
+                    defer { left -= 1 }
+                    return left > 0
+                }) {
+                    return false
+                }
+                received.seqs.withLock { $0 += Self.seqs(bytes) }
+                return true
+            }
+        }
+        _ = try writer.append(contentsOf: (0..<50).map { Self.imported("h\($0)") })
+        #expect(waitUntil { received.all.count == 50 })
+        #expect(received.all == Array(1...50))
     }
 
     @Test("no more than maxSubscribers at once; an ended subscription frees its place")
@@ -121,11 +167,11 @@ struct ReadModelTests {
         let model = ReadModel(
             folder: folder, state: LedgerState(),
             head: JournalHead(seq: 0, hash: "", recordedAt: Timestamp(microseconds: 0)))
-        let sink: @Sendable ([UInt8]) -> Void = { _ in }
-        let ids = (0..<ReadModel.maxSubscribers).compactMap { _ in model.subscribe(after: nil) { _ in sink } }
+        let sink: @Sendable ([UInt8]) -> Bool = { _ in true }
+        let ids = (0..<ReadModel.maxSubscribers).compactMap { _ in model.subscribe(after: nil) { _, _ in sink } }
         #expect(ids.count == ReadModel.maxSubscribers)
-        #expect(model.subscribe(after: nil) { _ in sink } == nil)
+        #expect(model.subscribe(after: nil) { _, _ in sink } == nil)
         model.unsubscribe(ids[0])
-        #expect(model.subscribe(after: nil) { _ in sink } != nil)
+        #expect(model.subscribe(after: nil) { _, _ in sink } != nil)
     }
 }

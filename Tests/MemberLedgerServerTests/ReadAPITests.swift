@@ -186,6 +186,8 @@ struct ReadAPITests {
             BadCase(target: "/api/members?limit=5000", status: 400, says: "limit:"),
             BadCase(target: "/api/events/abc", status: 400, says: "seq:"),
             BadCase(target: "/api/stream?from=x", status: 400, says: "from:"),
+            BadCase(target: "/api/stream?from=9223372036854775807", status: 400, says: "from: is past the head"),
+            BadCase(target: "/api/stream?from=3", status: 400, says: "from: is past the head, seq 2"),
             BadCase(target: "/api/members/nobody", status: 404, says: "no member nobody"),
             BadCase(target: "/api/teams/3/nobody", status: 404, says: "no team 3/nobody"),
             BadCase(target: "/api/subscriptions/12345/77", status: 404, says: "no subscription"),
@@ -213,6 +215,8 @@ struct ReadAPITests {
             target = page["next"] as? String
         }
         #expect(seen == Array((1...Self.history.count).reversed()))
+        // Whatever a filter matches, `head` is where a feed opened now would start.
+        #expect((try running.json("/api/log?contact=nobody"))["head"] as? Int == Self.history.count)
         let rejected = try running.json("/api/log?outcome=rejected")
         let rows = rejected["events"] as? [[String: Any]] ?? []
         #expect(!rows.isEmpty && rows.allSatisfy { $0["outcome"] as? String == "rejected" })
@@ -265,6 +269,8 @@ struct ReadAPITests {
             return try PythonClient.send([PythonClient.request("POST", path, headers: headers)], port: port)[0]
         }
         #expect(try act("/console/actions/snapshot", csrf: nil).status == 403)
+        let badItem = try act("/console/actions/retry?item=abc", csrf: csrf)
+        #expect(badItem.status == 400 && badItem.body.contains("item:"), "a bad item is refused, never read as all")
         let snapshot = try act("/console/actions/snapshot", csrf: csrf)
         #expect(snapshot.status == 200 && snapshot.body.contains("snapshot written at seq \(Self.history.count)"))
         let retry = try act("/console/actions/retry", csrf: csrf)
@@ -396,6 +402,9 @@ struct ReadAPITests {
         #expect(afterRestart.ids == [head, head + 1], "\(afterRestart.body)")
         let bad = try Self.readStream(port: running.server.port, token: running.token, lastEventID: "soon", events: 0)
         #expect(bad.status == 400 && bad.body.contains("Last-Event-ID"))
+        let past = try Self.readStream(
+            port: running.server.port, token: running.token, lastEventID: "9223372036854775807", events: 0)
+        #expect(past.status == 400 && past.body.contains("Last-Event-ID: is past the head"))
     }
 
     @Test("at most 64 streams at once; the 65th is answered 503 with Retry-After, and a closed one frees its place")
