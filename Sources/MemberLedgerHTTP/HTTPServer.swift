@@ -106,8 +106,13 @@ public final class HTTPServer: Sendable {
         try lifecycle.withLock { state throws(HTTPServerError) in
             guard case .idle = state else { throw .alreadyStarted }
             _ = signal(SIGPIPE, SIG_IGN)
-            let listener = try Socket.listening(
-                host: configuration.host, port: configuration.port, backlog: HTTPServer.listenBacklog)
+            let listener: Socket
+            do throws(SocketError) {
+                listener = try Socket.listening(
+                    host: configuration.host, port: configuration.port, backlog: HTTPServer.listenBacklog)
+            } catch {
+                throw HTTPServerError(error)
+            }
             var loops: [EventLoop] = []
             // Off Linux, poll(2) has no exclusive wake-up: one loop accepts for all.
             let accepting = Poller.sharesListeners ? configuration.eventLoops : 1

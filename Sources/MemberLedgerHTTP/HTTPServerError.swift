@@ -1,3 +1,5 @@
+import MemberLedgerSystem
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -31,6 +33,18 @@ public enum HTTPServerError: Error, Sendable, Equatable, CustomStringConvertible
         case .listen(let code): "cannot listen: \(String(cString: strerror(code))) (errno \(code))"
         case .system(let operation, let code):
             "\(operation) failed: \(String(cString: strerror(code))) (errno \(code))"
+        }
+    }
+}
+
+extension HTTPServerError {
+    /// The server's words for a socket that could not listen.
+    init(_ error: SocketError) {
+        switch error {
+        case .invalidHost(let host): self = .invalidHost(host)
+        case .bind(let host, let port, let code): self = .bind(host: host, port: port, errno: code)
+        case .listen(let code): self = .listen(errno: code)
+        case .system(let operation, let code): self = .system(operation: operation, errno: code)
         }
     }
 }

@@ -20,7 +20,7 @@ public struct FileDescriptor: Sendable, Hashable {
         -> FileDescriptor
     {
         let fd = try retryingOnInterrupt("open", path) { systemOpen(path, flags | O_CLOEXEC, permissions) }
-        return FileDescriptor(rawValue: fd, path: path)
+        return FileDescriptor(adopting: fd, path: path)
     }
 
     /// Opens a directory for fsync.
@@ -55,6 +55,18 @@ public struct FileDescriptor: Sendable, Hashable {
             }
         }
         if let failure { throw failure }
+    }
+
+    /// A descriptor opened elsewhere (a pipe's end), named `path` in error messages.
+    public init(adopting rawValue: Int32, path: String) {
+        self.rawValue = rawValue
+        self.path = path
+    }
+
+    /// One `read(2)` from the current position: what a pipe holds now (waiting for some when it holds
+    /// none), 0 at its end.
+    public func readSome(into buffer: UnsafeMutableRawBufferPointer) throws(SystemError) -> Int {
+        try Self.retryingOnInterrupt("read", path) { systemRead(rawValue, buffer.baseAddress, buffer.count) }
     }
 
     /// Reads up to `count` bytes at `offset`; fewer only at end of file.
@@ -214,4 +226,7 @@ public enum FileSystem {
 private func systemOpen(_ path: String, _ flags: Int32, _ mode: mode_t) -> Int32 { open(path, flags, mode) }
 private func systemWrite(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int { write(fd, buffer, count) }
 private func systemClose(_ fd: Int32) -> Int32 { close(fd) }
+private func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int {
+    read(fd, buffer, count)
+}
 private func systemRename(_ from: String, _ to: String) -> Int32 { rename(from, to) }

@@ -117,10 +117,10 @@ public final class ChildProcess: Sendable {
     public func readOutput() -> [UInt8] {
         guard let outputPipe else { return [] }
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
-        let count = buffer.withUnsafeMutableBytes { raw in Syscall.run { read(outputPipe, raw.baseAddress, raw.count) }
-        }
-        guard case .success(let read) = count else { return [] }
-        return Array(buffer[0..<read])
+        let pipe = FileDescriptor(adopting: outputPipe, path: "the child's output")
+        let count =
+            (try? buffer.withUnsafeMutableBytes { raw throws(SystemError) in try pipe.readSome(into: raw) }) ?? 0
+        return Array(buffer[0..<count])
     }
 
     /// Reads stdout to its end.

@@ -220,12 +220,16 @@ public final class Chromium: @unchecked Sendable {
             let remaining = deadline.timeIntervalSinceNow
             guard remaining > 0 else { throw Failure(description: "timed out waiting for \(what)") }
             var descriptor = pollfd(fd: answers, events: Int16(POLLIN), revents: 0)
-            let ready = poll(&descriptor, 1, Int32(min(remaining, 1) * 1000))
-            if ready < 0 && errno == EINTR { continue }
-            guard ready > 0 else { continue }
+            guard case .success(let ready) = Syscall.run({ poll(&descriptor, 1, Int32(min(remaining, 1) * 1000)) }),
+                ready > 0
+            else { continue }
             var buffer = [UInt8](repeating: 0, count: 1 << 16)
-            let count = buffer.withUnsafeMutableBytes { read(answers, $0.baseAddress, $0.count) }
-            guard count > 0 else { throw Failure(description: "the browser closed its pipe (waiting for \(what))") }
+            let pipe = FileDescriptor(adopting: answers, path: "the browser's pipe")
+            let count =
+                (try? buffer.withUnsafeMutableBytes { raw throws(SystemError) in try pipe.readSome(into: raw) }) ?? 0
+            guard count > 0 else {
+                throw Failure(description: "the browser closed its pipe (waiting for \(what))")
+            }
             pending += buffer[..<count]
         }
     }

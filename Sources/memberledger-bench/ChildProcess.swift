@@ -52,12 +52,12 @@ final class ChildProcess {
             let left = deadline - now()
             guard left > 0 else { return nil }
             var descriptor = pollfd(fd: output, events: Int16(POLLIN), revents: 0)
-            let ready = poll(&descriptor, 1, Int32(min(left, 3600) * 1000) + 1)
-            if ready < 0 && errno == EINTR { continue }
-            guard ready > 0 else { return nil }
+            let ready = Syscall.run { poll(&descriptor, 1, Int32(min(left, 3600) * 1000) + 1) }
+            guard case .success(let readyCount) = ready, readyCount > 0 else { return nil }
             var chunk = [UInt8](repeating: 0, count: 4096)
-            let count = read(output, &chunk, chunk.count)
-            if count < 0 && errno == EINTR { continue }
+            let pipe = FileDescriptor(adopting: output, path: "the client's output")
+            let count =
+                (try? chunk.withUnsafeMutableBytes { raw throws(SystemError) in try pipe.readSome(into: raw) }) ?? 0
             guard count > 0 else {
                 // End of file: whatever is left is the last line.
                 guard !pending.isEmpty else { return nil }

@@ -193,12 +193,5 @@ func emit(_ descriptor: Int32, _ text: String) {
 
 /// Writes bytes to a descriptor, ignoring errors (see `emit(_:_:)` for text).
 func emit(_ descriptor: Int32, _ bytes: [UInt8]) {
-    bytes.withUnsafeBytes { buffer in
-        var offset = 0
-        while offset < buffer.count {
-            let result = Syscall.run { write(descriptor, buffer.baseAddress! + offset, buffer.count - offset) }
-            guard case .success(let written) = result, written > 0 else { return }
-            offset += written
-        }
-    }
+    try? FileDescriptor(adopting: descriptor, path: "descriptor \(descriptor)").writeAll(bytes)
 }

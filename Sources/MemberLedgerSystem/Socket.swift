@@ -1,5 +1,4 @@
 import CMemberLedgerSystem
-import MemberLedgerSystem
 
 #if canImport(Glibc)
     import Glibc
@@ -12,12 +11,12 @@ import MemberLedgerSystem
 /// The rules live here so nothing else calls the raw socket syscalls: EINTR is retried (through
 /// `Syscall`), SIGPIPE is never raised (`MSG_NOSIGNAL` on Linux, `SO_NOSIGPIPE` on Darwin), and no call
 /// ever waits: the event loops wait, in their poller, for every socket at once.
-struct Socket: Sendable, Hashable {
+public struct Socket: Sendable, Hashable {
     /// The descriptor number.
-    let descriptor: Int32
+    public let descriptor: Int32
 
     /// What one receive got.
-    enum Received {
+    public enum Received: Sendable {
         /// This many bytes (at least one).
         case bytes(Int)
         /// Nothing yet; poll again.
@@ -27,7 +26,7 @@ struct Socket: Sendable, Hashable {
     }
 
     /// What one accept got.
-    enum Accepted {
+    public enum Accepted: Sendable {
         /// A new connection and its peer as `address:port`.
         case connection(Socket, remoteAddress: String)
         /// Nothing to accept right now, or a connection that died in the queue; poll again.
@@ -41,7 +40,7 @@ struct Socket: Sendable, Hashable {
 
     /// A non-blocking listening socket on a numeric address, with `SO_REUSEADDR` so a restart can bind
     /// while old connections sit in TIME_WAIT.
-    static func listening(host: String, port: Int, backlog: Int32) throws(HTTPServerError) -> Socket {
+    public static func listening(host: String, port: Int, backlog: Int32) throws(SocketError) -> Socket {
         guard let (family, storage, length) = socketAddress(host: host, port: port) else {
             throw .invalidHost(host)
         }
@@ -77,7 +76,7 @@ struct Socket: Sendable, Hashable {
     }
 
     /// The port the socket is bound to (the chosen one when it was bound to port 0).
-    var localPort: Int {
+    public var localPort: Int {
         var storage = sockaddr_storage()
         var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
         let result = withUnsafeMutablePointer(to: &storage) { pointer in
@@ -88,7 +87,7 @@ struct Socket: Sendable, Hashable {
     }
 
     /// Accepts one connection, non-blocking and close-on-exec, without waiting.
-    func accept() -> Accepted {
+    public func accept() -> Accepted {
         var storage = sockaddr_storage()
         var length = UInt32(MemoryLayout<sockaddr_storage>.size)
         let accepted = withUnsafeMutablePointer(to: &storage) { pointer in
@@ -116,7 +115,7 @@ struct Socket: Sendable, Hashable {
     // MARK: - Reading and writing, never waiting
 
     /// Receives what is there without blocking.
-    func receive(into buffer: UnsafeMutableRawBufferPointer) -> Received {
+    public func receive(into buffer: UnsafeMutableRawBufferPointer) -> Received {
         switch Syscall.run({ recv(descriptor, buffer.baseAddress, buffer.count, nonBlocking) }) {
         case .success(0): return .closed
         case .success(let count): return .bytes(count)
@@ -126,7 +125,7 @@ struct Socket: Sendable, Hashable {
 
     /// Sends what the kernel takes now: the count sent (0 when its buffer is full), or nil when the peer
     /// is gone.
-    func send(_ bytes: ArraySlice<UInt8>) -> Int? {
+    public func send(_ bytes: ArraySlice<UInt8>) -> Int? {
         bytes.withUnsafeBytes { raw in
             switch Syscall.run({ systemSend(descriptor, raw.baseAddress, raw.count, sendFlags | nonBlocking) }) {
             case .success(let count): return count
@@ -137,12 +136,12 @@ struct Socket: Sendable, Hashable {
 
     /// Closes the sending side, so the peer sees end of file after the response, while its bytes in
     /// flight can still be read and discarded.
-    func shutdownWrite() {
+    public func shutdownWrite() {
         _ = systemShutdown(descriptor, Int32(SHUT_WR))
     }
 
     /// Closes the descriptor; errors on close are not actionable.
-    func close() {
+    public func close() {
         _ = systemClose(descriptor)
     }
 
@@ -246,3 +245,16 @@ private func systemSend(_ fd: Int32, _ bytes: UnsafeRawPointer?, _ count: Int, _
 }
 private func systemShutdown(_ fd: Int32, _ how: Int32) -> Int32 { shutdown(fd, how) }
 private func systemClose(_ fd: Int32) -> Int32 { close(fd) }
+
+/// Why a listening socket could not be made. Each case names what to change.
+public enum SocketError: Error, Sendable, Equatable {
+    /// The host is not a numeric IPv4 or IPv6 address (names are not resolved, so a start never waits on
+    /// DNS).
+    case invalidHost(String)
+    /// Binding failed, e.g. `EADDRINUSE` (another process has the port) or `EACCES` (a port below 1024).
+    case bind(host: String, port: Int, errno: Int32)
+    /// Listening failed.
+    case listen(errno: Int32)
+    /// Another setup call failed (`socket`, `setsockopt`); usually out of descriptors.
+    case system(operation: String, errno: Int32)
+}
