@@ -98,9 +98,11 @@ public struct FileDescriptor: Sendable, Hashable {
     /// not reach the platter). Never retried on failure.
     public func sync() throws(SystemError) {
         #if canImport(Darwin)
+            try SyscallFaults.check("fcntl(F_FULLFSYNC)", path)
             let result = fcntl(rawValue, F_FULLFSYNC)
             if result == -1 { throw SystemError(operation: "fcntl(F_FULLFSYNC)", subject: path, code: errno) }
         #else
+            try SyscallFaults.check("fdatasync", path)
             let result = fdatasync(rawValue)
             if result == -1 { throw SystemError(operation: "fdatasync", subject: path, code: errno) }
         #endif
@@ -108,6 +110,7 @@ public struct FileDescriptor: Sendable, Hashable {
 
     /// Makes a directory's entries durable (after create, rename or unlink in it).
     public func syncDirectory() throws(SystemError) {
+        try SyscallFaults.check("fsync", path)
         if fsync(rawValue) == -1 { throw SystemError(operation: "fsync", subject: path, code: errno) }
     }
 

@@ -91,7 +91,7 @@ public struct Socket: Sendable, Hashable {
         var storage = sockaddr_storage()
         var length = UInt32(MemoryLayout<sockaddr_storage>.size)
         let accepted = withUnsafeMutablePointer(to: &storage) { pointer in
-            Syscall.run { cml_accept_nonblocking(descriptor, pointer, &length) }
+            Syscall.run("accept", "fd \(descriptor)") { cml_accept_nonblocking(descriptor, pointer, &length) }
         }
         let socket: Socket
         switch accepted {
@@ -116,7 +116,9 @@ public struct Socket: Sendable, Hashable {
 
     /// Receives what is there without blocking.
     public func receive(into buffer: UnsafeMutableRawBufferPointer) -> Received {
-        switch Syscall.run({ recv(descriptor, buffer.baseAddress, buffer.count, nonBlocking) }) {
+        switch Syscall.run(
+            "recv", "fd \(descriptor)", { recv(descriptor, buffer.baseAddress, buffer.count, nonBlocking) })
+        {
         case .success(0): return .closed
         case .success(let count): return .bytes(count)
         case .failure(let code): return code.isWouldBlock ? .wouldBlock : .closed
@@ -127,7 +129,10 @@ public struct Socket: Sendable, Hashable {
     /// is gone.
     public func send(_ bytes: ArraySlice<UInt8>) -> Int? {
         bytes.withUnsafeBytes { raw in
-            switch Syscall.run({ systemSend(descriptor, raw.baseAddress, raw.count, sendFlags | nonBlocking) }) {
+            switch Syscall.run(
+                "send", "fd \(descriptor)",
+                { systemSend(descriptor, raw.baseAddress, raw.count, sendFlags | nonBlocking) })
+            {
             case .success(let count): return count
             case .failure(let code): return code.isWouldBlock ? 0 : nil
             }
