@@ -14,6 +14,19 @@ struct ReadModelTests {
         EventDraft(.memberImported(MemberImported(contact: ContactData(contactID: contactID, tags: ["new"]))))
     }
 
+    /// A new journal in a temporary folder, its writer keeping the state, and a read model following it.
+    static func following(feedMilliseconds: Int = 40) throws -> (TemporaryFolder, DataFolder, JournalWriter, ReadModel)
+    {
+        let temp = TemporaryFolder()
+        let folder = DataFolder(path: temp.appending("data"))
+        let writer = try JournalWriter(folder: folder)
+        writer.keep(LedgerState())
+        let model = ReadModel(
+            folder: folder, state: LedgerState(), head: writer.lastRecord, feedMilliseconds: feedMilliseconds)
+        model.follow(writer)
+        return (temp, folder, writer, model)
+    }
+
     /// The seqs a feed received.
     final class Received: Sendable {
         let seqs = Mutex<[Int64]>([])
@@ -47,12 +60,8 @@ struct ReadModelTests {
 
     @Test("under concurrent appends the model's state, outcomes and log equal the journal's replay")
     func followsTheWriter() throws {
-        let temp = TemporaryFolder()
-        let folder = DataFolder(path: temp.appending("data"))
-        let writer = try JournalWriter(folder: folder)
-        writer.keep(LedgerState())
-        let model = ReadModel(folder: folder, state: LedgerState(), head: writer.lastRecord)
-        model.follow(writer)
+        let (temp, folder, writer, model) = try Self.following()
+        defer { withExtendedLifetime(temp) {} }
         let received = Received()
         let subscribed = model.subscribe(after: 0) { _, _ in Self.collect(into: received) }
         #expect(subscribed != nil)
@@ -111,12 +120,8 @@ struct ReadModelTests {
 
     @Test("a feed resumed far back arrives in steps of catchUp entries, complete and in order")
     func catchUpInSteps() throws {
-        let temp = TemporaryFolder()
-        let folder = DataFolder(path: temp.appending("data"))
-        let writer = try JournalWriter(folder: folder)
-        writer.keep(LedgerState())
-        let model = ReadModel(folder: folder, state: LedgerState(), head: writer.lastRecord)
-        model.follow(writer)
+        let (temp, _, writer, model) = try Self.following()
+        defer { withExtendedLifetime(temp) {} }
         let total = 2 * ReadModel.catchUp + 500
         _ = try writer.append(contentsOf: (0..<total).map { Self.imported("m\($0)") })
         model.settle()
@@ -135,12 +140,8 @@ struct ReadModelTests {
 
     @Test("a feed whose reader is behind gets the same entries again later: no gap, no repeat")
     func heldBackFeed() throws {
-        let temp = TemporaryFolder()
-        let folder = DataFolder(path: temp.appending("data"))
-        let writer = try JournalWriter(folder: folder)
-        writer.keep(LedgerState())
-        let model = ReadModel(folder: folder, state: LedgerState(), head: writer.lastRecord, feedMilliseconds: 5)
-        model.follow(writer)
+        let (temp, _, writer, model) = try Self.following(feedMilliseconds: 5)
+        defer { withExtendedLifetime(temp) {} }
         let received = Received()
         let refusals = Mutex(3)
         _ = model.subscribe(after: 0) { _, _ in
