@@ -12,7 +12,10 @@ import Synchronization
 ///
 /// Routes: `/?aal_COMMAND=HANDSHAKE…` (GET or POST) for the fourteen commands, `POST /events` (Bearer
 /// handshake) for site events, `GET /healthz`, `GET /metrics`, and the read API `GET /api/…` (Bearer admin
-/// token; `ReadAPI`), answered from a `ReadModel` that the journal's durable records keep current. A request is decoded on its event loop,
+/// token; `ReadAPI`), answered from a `ReadModel` that the journal's durable records keep current, and
+/// the console (`/console/`, `Console`). A webhook or site event goes router → `IngestPlan` (pure: refuse,
+/// or what to record and whether off the loop) → effects (generate, record, answer), with the access log
+/// and metrics around it. A request is decoded on its event loop,
 /// its generated values made (a genpass's password is hashed on a bounded pool off the loops, never
 /// under the journal's lock), recorded and applied, and answered once the group commit has made it
 /// durable (a callback, not a waiting thread): 200 applied/unchanged/duplicate, 422 rejected by a rule
@@ -243,13 +246,11 @@ public final class WebhookServer: Sendable {
                         status: 200, headers: [("Content-Type", "text/plain; version=0.0.4")], body: Array(text.utf8))
                 )
             }
-        case "/events":
-            siteEvent(request, finish)
+        case "/events", "/":
+            ingest(request, finish)
         case "/admin/outbox/retry", "/admin/password/reset":
             // A reset hashes a new password: off the loop, like a genpass.
             offLoop(endpoint: "admin", finish) { [self] in admin(request, finish) }
-        case "/":
-            webhook(request, finish)
         case let path where path.hasPrefix("/api/"):
             api.route(request, finish)
         case let path where path.hasPrefix("/console/actions/"):
@@ -315,44 +316,25 @@ public final class WebhookServer: Sendable {
 
     // MARK: - Webhooks
 
-    private func webhook(_ request: HTTPRequest, _ finish: @escaping Finish) {
-        let incoming = IncomingRequest(
-            method: request.method, target: request.target, headers: request.headers.map { ($0.name, $0.value) },
-            body: request.body)
-        // Only the fourteen command names become metric labels and log tokens: the raw name is the client's.
-        let named = incoming.query.flatMap { query in
-            query.split(separator: "&").first { $0.hasPrefix("aal_") }.map { String($0.prefix { $0 != "=" }) }
-        }
-        let command = named.map { WebhookOperation(rawValue: $0) != nil ? $0 : "aal_unknown" } ?? "-"
-        guard request.method == "GET" || request.method == "POST" else {
-            return finish { (command, "-", nil, Self.methodNotAllowed("GET, POST")) }
-        }
-        let delivery: WebhookDelivery
-        do {
-            delivery = try decoder.decode(incoming)
-        } catch .unauthorized {
-            return finish { (command, "-", nil, Self.error(401, WebhookError.unauthorized.description)) }
-        } catch .noCommand {
-            // No `aal_*` key, whatever the body: a CRM checking the URL (Mailchimp's validator GETs it) gets a
-            // friendly 404, as Docs/http.md says, and nothing is recorded.
-            return finish { ("-", "-", nil, Self.error(404, WebhookError.noCommand.description)) }
-        } catch {
-            return finish { (command, "-", nil, Self.error(400, error.description)) }
-        }
-        let contact = delivery.items.first?.command.contacts.first?.contactID ?? "-"
-        let answer: @Sendable (Result<[(Event, Outcome, String?)], Refusal>) -> Void = { result in
-            switch result {
-            case .failure(let refusal): finish { (command, contact, nil, refusal.response) }
-            case .success(let answers): finish { (command, contact, answers.last?.0.seq, Self.answer(answers)) }
+    /// Carries out the plan for a webhook or a site event: refuse it, or generate values (a genpass's
+    /// password on the hashing pool, off the loop), record and answer once durable.
+    private func ingest(_ request: HTTPRequest, _ finish: @escaping Finish) {
+        switch IngestPlan(request, decoder: decoder, handshake: configuration.handshake) {
+        case .refuse(let endpoint, let response):
+            finish { (endpoint, "-", nil, response) }
+        case .siteEvent(let endpoint, let contact, let draft):
+            recordAndAnswer(draft, endpoint: endpoint, contact: contact, finish)
+        case .webhook(let endpoint, let contact, let delivery, let makesPassword):
+            let answer: @Sendable (Result<[(Event, Outcome, String?)], Refusal>) -> Void = { result in
+                switch result {
+                case .failure(let refusal): finish { (endpoint, contact, nil, refusal.response) }
+                case .success(let answers): finish { (endpoint, contact, answers.last?.0.seq, Self.answer(answers)) }
+                }
             }
-        }
-        // A genpass makes (and may spool) a password: hashing and the spool's fsync stay off the loop.
-        if delivery.items.contains(where: { $0.command.operation == .genpass }) {
-            offLoop(endpoint: command, finish) { [self] in
+            guard makesPassword else { return record(delivery.items[...], request: delivery.request, answer) }
+            offLoop(endpoint: endpoint, finish) { [self] in
                 record(delivery.items[...], request: delivery.request, answer)
             }
-        } else {
-            record(delivery.items[...], request: delivery.request, answer)
         }
     }
 
@@ -510,39 +492,6 @@ public final class WebhookServer: Sendable {
         }
     }
 
-    // MARK: - Site events
-
-    private func siteEvent(_ request: HTTPRequest, _ finish: @escaping Finish) {
-        guard request.method == "POST" else { return finish { ("events", "-", nil, Self.methodNotAllowed("POST")) } }
-        guard bearerHoldsHandshake(request) else {
-            return finish { ("events", "-", nil, Self.error(401, "missing or wrong Authorization: Bearer HANDSHAKE")) }
-        }
-        let posted: SiteEventRequest
-        do {
-            let json = try JSONParser.parse(request.body)
-            posted = try SiteEventRequest(json: json)
-        } catch let error as JSONError {
-            return finish { ("events", "-", nil, Self.error(400, "JSON body: \(error)")) }
-        } catch let error as EventDecodingError {
-            return finish { ("events", "-", nil, Self.error(400, Self.withoutInput(error))) }
-        } catch {
-            return finish { ("events", "-", nil, Self.error(400, "the body is not a site event")) }
-        }
-        let endpoint = posted.payload.typeName
-        if case .catalogUpdated(let catalog) = posted.payload {
-            do throws(CatalogError) {
-                try catalog.validate()
-            } catch {
-                return finish { (endpoint, "-", nil, Self.error(400, error.withoutInput)) }
-            }
-        }
-        let key = posted.idempotencyKey ?? request.headers["Idempotency-Key"] ?? request.headers["webhook-id"]
-        let draft = EventDraft(
-            posted.payload.withoutSecretFields, fingerprint: key.map(Fingerprint.of(idempotencyKey:)),
-            occurredAt: posted.occurredAt)
-        recordAndAnswer(draft, endpoint: endpoint, contact: posted.payload.contactIDs.first ?? "-", finish)
-    }
-
     /// Appends a draft and finishes with its outcome (422 when a rule rejected it), or the refusal.
     private func recordAndAnswer(
         _ draft: EventDraft, endpoint: String, contact: String, password: String? = nil, _ finish: @escaping Finish
@@ -563,11 +512,11 @@ public final class WebhookServer: Sendable {
         }
     }
 
-    /// Whether the request carries `Authorization: Bearer HANDSHAKE` (compared in constant time).
-    private func bearerHoldsHandshake(_ request: HTTPRequest) -> Bool {
+    /// Whether the request carries `Authorization: Bearer SECRET` (compared in constant time).
+    static func bearer(of request: HTTPRequest, holds secret: String) -> Bool {
         let authorization = request.headers["Authorization"] ?? ""
         let token = authorization.hasPrefix("Bearer ") ? String(authorization.dropFirst(7)) : ""
-        return ConstantTime.equals(Array(token.utf8), Array(configuration.handshake.utf8))
+        return ConstantTime.equals(Array(token.utf8), Array(secret.utf8))
     }
 
     // MARK: - Console actions
@@ -623,7 +572,7 @@ public final class WebhookServer: Sendable {
     /// when this server holds the writer's lock. Runs on the hashing pool.
     private func admin(_ request: HTTPRequest, _ finish: @escaping Finish) {
         guard request.method == "POST" else { return finish { ("admin", "-", nil, Self.methodNotAllowed("POST")) } }
-        guard bearerHoldsHandshake(request) else {
+        guard Self.bearer(of: request, holds: configuration.handshake) else {
             return finish { ("admin", "-", nil, Self.error(401, "missing or wrong Authorization: Bearer HANDSHAKE")) }
         }
         guard let json = try? JSONParser.parse(request.body) else {
