@@ -99,8 +99,7 @@ public final class SimulatedDisk: JournalStorage, Sendable {
         try file.truncate(to: durable + kept)
         if kept > 0 && Int.random(in: 0..<3, using: &random) == 0 {
             // A page that never reached the disk reads back as zeros.
-            let zeros = [UInt8](repeating: 0, count: Int(kept))
-            _ = zeros.withUnsafeBytes { pwrite(file.rawValue, $0.baseAddress, $0.count, off_t(durable)) }
+            try file.write([UInt8](repeating: 0, count: Int(kept)), at: durable)
         }
         try file.sync()
         return unsynced - kept

@@ -244,9 +244,7 @@ public final class JournalWriter: Sendable {
                 usleep(1000)
             }
             try lock.truncate(to: 0)
-            _ = try? Syscall.checked("pwrite", folder.lock) {
-                Array("\(getpid())\n".utf8).withUnsafeBytes { pwrite(lock.rawValue, $0.baseAddress, $0.count, 0) }
-            }
+            try? lock.write(Array("\(getpid())\n".utf8), at: 0)
             return lock
         } catch let error as JournalError {
             throw error

@@ -57,6 +57,26 @@ public struct FileDescriptor: Sendable, Hashable {
         if let failure { throw failure }
     }
 
+    /// Writes every byte at `offset` (`pwrite`), continuing after short writes and EINTR; the file's own
+    /// position does not move.
+    public func write(_ bytes: [UInt8], at offset: Int64) throws(SystemError) {
+        let written: Result<Void, SystemError> = bytes.withUnsafeBytes { buffer in
+            var done = 0
+            while done < buffer.count {
+                let count = Syscall.run("pwrite", path) {
+                    pwrite(rawValue, buffer.baseAddress! + done, buffer.count - done, off_t(offset) + off_t(done))
+                }
+                switch count {
+                case .success(let count): done += count
+                case .failure(let code):
+                    return .failure(SystemError(operation: "pwrite", subject: path, code: code.rawValue))
+                }
+            }
+            return .success(())
+        }
+        try written.get()
+    }
+
     /// A descriptor opened elsewhere (a pipe's end), named `path` in error messages.
     public init(adopting rawValue: Int32, path: String) {
         self.rawValue = rawValue
