@@ -84,6 +84,13 @@ final class ConsoleSessions: Sendable {
         }
     }
 
+    /// Whether the session is live, without counting this as a use: an open feed does not keep a
+    /// forgotten console alive.
+    func isOpen(_ id: String) -> Bool {
+        let time = now()
+        return book.withLock { book in book.sessions[id].map { time &- $0.lastUsed < Self.idleLimit } ?? false }
+    }
+
     /// Forgets a session (logout).
     func close(_ id: String) {
         _ = book.withLock { $0.sessions.removeValue(forKey: id) }

@@ -103,6 +103,9 @@ final class ReadAPI: Sendable {
         } catch {
             return refuse(error)
         }
+        // A feed opened with the console's cookie lives as long as its session: logout or 12 h idle ends it.
+        let session = request.headers["Authorization"] == nil ? console.session(of: request)?.id : nil
+        let sessions = console.sessions
         let subscribed = model.subscribe(after: cursor) { [model] id, start in
             // `id:` in the opening block sets the client's last event id even before any event, so a
             // reconnect resumes exactly where this feed started.
@@ -115,6 +118,10 @@ final class ReadAPI: Sendable {
                 body: Array(": memberledger live feed\nretry: 2000\nid: \(start)\n\n".utf8))
             let stream = responder.respondStreaming(head) { model.unsubscribe(id) }
             return { bytes in
+                if let session, !sessions.isOpen(session) {
+                    stream.finish()
+                    return false
+                }
                 // A reader more than a catch-up step behind gets the next one once it has taken this one.
                 guard stream.unsentBytes < Self.feedBacklogLimit else { return false }
                 stream.send(bytes)

@@ -288,6 +288,47 @@ struct ReadAPITests {
         #expect(try running.get("/api/stats", token: "", headers: [("Cookie", cookie)]).status == 200)
     }
 
+    @Test("logging out of the console ends the live feeds its session opened")
+    func logoutEndsFeeds() throws {
+        let running = try Running(fixtures: [])
+        let port = running.server.port
+        let login = try PythonClient.send(
+            [
+                PythonClient.request(
+                    "POST", "/console/login", headers: [("Content-Type", "application/x-www-form-urlencoded")],
+                    body: "token=\(running.token)")
+            ], port: port)[0]
+        let cookie = try #require(login.headers["Set-Cookie"]?.split(separator: ";").first.map(String.init))
+        let page = try running.get("/console/", token: "", headers: [("Cookie", cookie)])
+        let csrf = try #require(
+            page.body.range(of: #"name="csrf-token" content=""#).map { range in
+                String(page.body[range.upperBound...].prefix { $0 != "\"" })
+            })
+        // Opens a feed with the cookie, logs out on another connection, then reads the feed to its end.
+        let script = """
+            import http.client, socket, sys, time
+            port, cookie, csrf = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+            sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+            sock.sendall(("GET /api/stream HTTP/1.1\\r\\nHost: 127.0.0.1\\r\\nCookie: %s\\r\\n\\r\\n" % cookie).encode())
+            feed = sock.makefile("rb")
+            status = int(feed.readline().split()[1])
+            logout = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            origin = "http://127.0.0.1:%d" % port
+            logout.request("POST", "/console/logout", body="", headers={"Cookie": cookie, "Origin": origin, "X-CSRF-Token": csrf})
+            answer = logout.getresponse().status
+            started = time.time()
+            while feed.readline() and time.time() - started < 10:
+                pass
+            print(status, answer, "ended after %.1f s" % (time.time() - started))
+            """
+        let output = try ChildProcess.run(ChildProcess.python!, ["-c", script, String(port), cookie, csrf])
+        let words = output.text.split(separator: " ")
+        #expect(words.prefix(2) == ["200", "303"], "\(output.text) \(output.stderr)")
+        #expect(output.text.contains("ended after"), "the feed ended (within a heartbeat) rather than the 10 s timeout")
+        let seconds = Double(words.dropFirst(4).first ?? "") ?? 99
+        #expect(seconds < 5, "\(output.text)")
+    }
+
     // MARK: - The live feed
 
     /// Reads `/api/stream` with a raw socket: sends `then` webhooks once the head is in, and returns what
