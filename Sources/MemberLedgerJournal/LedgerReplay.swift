@@ -57,18 +57,20 @@ public struct LedgerReplay: Sendable {
     }
 
     /// The state at `target`. `verify` checks every record's hash as it is read; `useSnapshots: false`
-    /// starts from seq 1; `through` stops after that seq whatever the target (a running server's readers
-    /// pass its durable head, so that no record still being written is shown). `observe` sees each event
-    /// applied, in order.
+    /// starts from seq 1, `snapshotAtOrBefore` from a snapshot no later than that seq (so that `observe`
+    /// sees every event after it); `through` stops after that seq whatever the target (a running server's
+    /// readers pass its durable head, so that no record still being written is shown). `observe` sees each
+    /// event applied, in order.
     public func state(
-        asOf target: Target = .end, verify: Bool = true, useSnapshots: Bool = true, through: Int64? = nil,
-        observe: ((Step) -> Void)? = nil
+        asOf target: Target = .end, verify: Bool = true, useSnapshots: Bool = true, snapshotAtOrBefore: Int64? = nil,
+        through: Int64? = nil, observe: ((Step) -> Void)? = nil
     ) throws -> Result {
         var warnings: [String] = []
         let reader = JournalReader(folder: folder)
         var start: (snapshot: Snapshot, state: LedgerState, position: JournalReader.Position)?
         if useSnapshots {
-            start = try newestUsableSnapshot(for: target, through: through, reader: reader, warnings: &warnings)
+            let limit = [through, snapshotAtOrBefore].compactMap { $0 }.min()
+            start = try newestUsableSnapshot(for: target, through: limit, reader: reader, warnings: &warnings)
         }
         var state = start?.state ?? LedgerState()
         var recordOffset = start?.snapshot.recordOffset ?? 0

@@ -19,6 +19,8 @@ public struct LogIndex: Sendable {
     private var itemSource: [Int64: Int64] = [:]
     /// Per event, the later events that reported a delivery attempt of an item it queued.
     private var deliveries: [Int64: [Int64]] = [:]
+    /// The first event whose entry names each contact (or concerns it, for an event that names none).
+    private var firstSeqOfContact: [String: Int64] = [:]
     /// Delivery reports for items queued before `firstSeq` (the live log's, while the history is still
     /// being rebuilt), by item: resolved when the earlier index is joined to this one.
     private var unresolved: [Int64: [Int64]] = [:]
@@ -34,7 +36,9 @@ public struct LogIndex: Sendable {
     /// Adds the next event: its outcome (with the outbox items it queued) and where its line starts.
     public mutating func add(_ event: Event, _ outcome: Outcome, offset: Int64) {
         precondition(event.seq == nextSeq, "the log must be gapless: expected seq \(nextSeq), got \(event.seq)")
-        entries.append(LogEntry(event: event, outcome: outcome))
+        let entry = LogEntry(event: event, outcome: outcome)
+        entries.append(entry)
+        for contact in entry.contacts where firstSeqOfContact[contact] == nil { firstSeqOfContact[contact] = event.seq }
         offsets.append(offset)
         outcomes[outcome.status, default: 0] += 1
         for item in outcome.queued { itemSource[item.id] = event.seq }
@@ -59,6 +63,7 @@ public struct LogIndex: Sendable {
         offsets += later.offsets
         outcomes.merge(later.outcomes, uniquingKeysWith: +)
         itemSource.merge(later.itemSource) { _, new in new }
+        firstSeqOfContact.merge(later.firstSeqOfContact) { earlier, _ in earlier }
         deliveries.merge(later.deliveries) { $0 + $1 }
         for (item, reports) in later.unresolved.sorted(by: { $0.key < $1.key }) {
             if let source = itemSource[item] {
@@ -79,6 +84,13 @@ public struct LogIndex: Sendable {
     public func offset(_ seq: Int64) -> Int64? {
         guard seq >= firstSeq, seq < nextSeq else { return nil }
         return offsets[Int(seq - firstSeq)]
+    }
+
+    /// The first event that concerns `contact`: nothing before it can have touched them (a contact is named
+    /// by the event that makes them a member before any other event can change them), so their history
+    /// can be replayed from the newest snapshot before it.
+    public func firstSeq(of contact: String) -> Int64? {
+        firstSeqOfContact[contact]
     }
 
     /// The events that reported delivery attempts of the outbox items the event `seq` queued, in order.

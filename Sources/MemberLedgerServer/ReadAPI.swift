@@ -318,19 +318,18 @@ final class ReadAPI: Sendable {
         )
     }
 
-    /// `/api/members/{id}/history`: what `history ID --json` prints, as one array.
+    /// `/api/members/{id}/history`: what `history ID --json` prints, as one array. Replayed from the newest
+    /// snapshot before the contact's first event (the log knows it), not from seq 1.
     private func history(_ contact: String, _ reply: @escaping Reply) throws(APIError) {
+        guard let first = model.log({ $0.firstSeq(of: contact) }) else { throw .logNotReady(model.historyProblem) }
+        guard let first else { throw .notFound("contact \(contact) appears in no event") }
         try offLoop(reply) { [model] in
             var entries: [JSONValue] = []
-            // From seq 1: the history lists every event, including those a snapshot would skip.
-            let result = try LedgerReplay(folder: model.folder).state(useSnapshots: false, through: model.head.seq) {
+            _ = try LedgerReplay(folder: model.folder).state(snapshotAtOrBefore: first - 1, through: model.head.seq) {
                 step in
                 if let entry = HistoryEntry(contact: contact, event: step.event, outcome: step.outcome) {
                     entries.append(entry.json)
                 }
-            }
-            guard !entries.isEmpty || result.state.member(contact) != nil else {
-                return .failure(.notFound("contact \(contact) appears in no event"))
             }
             return .success(.object([("contactId", .string(contact)), ("history", .array(entries))]))
         }

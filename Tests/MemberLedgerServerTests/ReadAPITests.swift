@@ -273,6 +273,16 @@ struct ReadAPITests {
         #expect(badItem.status == 400 && badItem.body.contains("item:"), "a bad item is refused, never read as all")
         let snapshot = try act("/console/actions/snapshot", csrf: csrf)
         #expect(snapshot.status == 200 && snapshot.body.contains("snapshot written at seq \(Self.history.count)"))
+        // With a snapshot past the contact's first event, the API's history still equals the CLI's from seq 1.
+        for contact in ["12345", "1358"] {
+            let api = (try running.json("/api/members/\(contact)/history"))["history"] as? [Any] ?? []
+            let cli = try running.cli(["history", contact, "--json"]).text.split(separator: "\n").map(String.init)
+            #expect(api.count == cli.count && !api.isEmpty)
+            for (entry, line) in zip(api, cli) {
+                let data = try JSONSerialization.data(withJSONObject: entry)
+                #expect(Self.same(String(decoding: data, as: UTF8.self), line))
+            }
+        }
         let retry = try act("/console/actions/retry", csrf: csrf)
         #expect(
             retry.status == 200 && Self.object(retry.body)["seq"] as? Int == Self.history.count + 1, "\(retry.body)")
