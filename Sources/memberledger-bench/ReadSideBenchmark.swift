@@ -183,6 +183,13 @@ private func asOfReads(seconds: Int, events: Int) {
                     "    p50 %.1f ms, p99 %.1f ms (target ≤ 50), max %.1f ms; %d answered, %d non-2xx (404: not a member yet)",
                 run.p50, run.p99, run.max, run.requests, run.non2xx))
     }
+    // A member's history: replayed from the newest snapshot before their first event.
+    for member in [1, 99_999] {
+        let timed = shell(
+            "curl -s -o /dev/null -w '%{http_code} %{time_total}' -H 'Authorization: Bearer \(benchAdminToken)' "
+                + "http://127.0.0.1:\(http.port)/api/members/\(member)/history")
+        say("history of member \(member) (created at seq \(member + 1)): \(timed.output) (status, seconds)")
+    }
     say(
         "    server RSS after the reads: \(processSize("VmRSS") / (1 << 20)) MiB (the state, the log of 1M events, 2 cached snapshots)"
     )
