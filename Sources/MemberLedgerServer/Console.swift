@@ -1,3 +1,4 @@
+import Foundation
 import MemberLedgerCore
 import MemberLedgerHTTP
 import MemberLedgerWebhooks
@@ -7,8 +8,8 @@ import MemberLedgerWebhooks
 /// its few state-changing POSTs.
 ///
 /// Rules: the token is only ever sent in a POST body, never in a URL, a page or a log line; the cookie is
-/// `HttpOnly; SameSite=Strict; Path=/` (and `Secure` behind https); more than five wrong tokens a minute
-/// from one address are answered 429; a POST needs a live session, an `Origin` of this server and the
+/// `HttpOnly; SameSite=Strict; Path=/` (and `Secure` behind a trusted https proxy); more than five wrong
+/// tokens a minute from one client address are answered 429; a POST needs a live session, an `Origin` of this server and the
 /// session's CSRF token; every page is sent with a CSP that allows only this origin's script and style
 /// and no framing.
 final class Console: Sendable {
@@ -17,11 +18,23 @@ final class Console: Sendable {
 
     let sessions: ConsoleSessions
     private let token: [UInt8]?
+    /// Whether a reverse proxy in front is trusted for `X-Forwarded-For` and `X-Forwarded-Proto`.
+    private let behindProxy: Bool
 
-    /// The console for `token` (nil: no login succeeds).
-    init(token: String?, sessions: ConsoleSessions = ConsoleSessions()) {
+    /// The console for `token` (nil: no login succeeds); `behindProxy` trusts the proxy's forwarded
+    /// client address (the login limit then counts each client, not the proxy) and scheme.
+    init(token: String?, sessions: ConsoleSessions = ConsoleSessions(), behindProxy: Bool = false) {
         self.token = token.map { Array($0.utf8) }
         self.sessions = sessions
+        self.behindProxy = behindProxy
+    }
+
+    /// The client's address: the one the trusted proxy appended last to `X-Forwarded-For`, else the peer's.
+    func clientAddress(of request: HTTPRequest) -> String {
+        guard behindProxy, let forwarded = request.headers["X-Forwarded-For"],
+            let last = forwarded.split(separator: ",").last?.trimmingCharacters(in: .whitespaces), !last.isEmpty
+        else { return request.remoteHost }
+        return last
     }
 
     /// The pages, by the first path segment after `/console/` ("" is the log).
@@ -99,7 +112,7 @@ final class Console: Sendable {
     }
 
     private func login(_ request: HTTPRequest) -> HTTPResponse {
-        let address = request.remoteHost
+        let address = clientAddress(of: request)
         guard !sessions.isLimited(address) else {
             var response = Self.page(
                 429, ConsoleAssets.login(message: "Too many wrong tokens from this address; wait a minute."))
@@ -113,7 +126,7 @@ final class Console: Sendable {
         }
         let (id, _) = sessions.open()
         var response = Self.redirect("/console/")
-        let secure = request.headers["X-Forwarded-Proto"] == "https" ? "; Secure" : ""
+        let secure = behindProxy && request.headers["X-Forwarded-Proto"] == "https" ? "; Secure" : ""
         response.headers.append(("Set-Cookie", "\(Self.cookie)=\(id); HttpOnly; SameSite=Strict; Path=/\(secure)"))
         return response
     }

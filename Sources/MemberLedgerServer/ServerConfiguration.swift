@@ -38,6 +38,9 @@ public struct ServerConfiguration: Sendable {
     public var adminToken: String?
     /// Seconds between the live feed's keep-alive comments.
     public var streamHeartbeatSeconds: Double
+    /// A reverse proxy in front is trusted for `X-Forwarded-For` and `X-Forwarded-Proto` (the console's
+    /// login limit counts clients, not the proxy; its cookie is `Secure` behind https).
+    public var behindProxy: Bool
 
     /// Creates a configuration.
     public init(
@@ -47,7 +50,7 @@ public struct ServerConfiguration: Sendable {
         accessLog: @escaping @Sendable (String) -> Void = { _ in },
         clock: @escaping @Sendable () -> Timestamp = SystemClock.now, storage: any JournalStorage = SystemStorage(),
         snapshotEvery: Int = 100_000, snapshotCheckSeconds: Double = 30, crm: CRMSetup? = nil,
-        adminToken: String? = nil, streamHeartbeatSeconds: Double = 15
+        adminToken: String? = nil, streamHeartbeatSeconds: Double = 15, behindProxy: Bool = false
     ) {
         self.folder = folder
         self.http = http
@@ -64,6 +67,7 @@ public struct ServerConfiguration: Sendable {
         self.crm = crm
         self.adminToken = adminToken
         self.streamHeartbeatSeconds = streamHeartbeatSeconds
+        self.behindProxy = behindProxy
     }
 }
 

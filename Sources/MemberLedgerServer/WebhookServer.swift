@@ -74,7 +74,7 @@ public final class WebhookServer: Sendable {
         let connector = try Connector(configuration: configuration, ledger: ledger)
         self.connector = connector
         let clock = configuration.clock
-        let console = Console(token: configuration.adminToken)
+        let console = Console(token: configuration.adminToken, behindProxy: configuration.behindProxy)
         let verification = JournalVerification(folder: configuration.folder)
         self.console = console
         self.verification = verification

@@ -24,6 +24,9 @@ enum ServeVerb {
                 name: "--retry-delay", value: "SECONDS",
                 help: "the outbox's first retry delay, doubling to an hour (default 2)"),
             OptionSpec(
+                name: "--behind-proxy", value: nil,
+                help: "trust X-Forwarded-For/-Proto from a reverse proxy in front (console login limit, Secure cookie)"),
+            OptionSpec(
                 name: "--heartbeat", value: "SECONDS",
                 help: "seconds between the live feed's keep-alive comments (default 15; below a proxy's idle timeout)"),
         ],
@@ -89,7 +92,7 @@ enum ServeVerb {
         let configuration = ServerConfiguration(
             folder: folder, http: http, handshake: handshake, catalog: catalog, passwordIterations: iterations,
             accessLog: { line in accessLog.write(line) }, crm: crmSetup(arguments), adminToken: adminToken,
-            streamHeartbeatSeconds: heartbeat)
+            streamHeartbeatSeconds: heartbeat, behindProxy: arguments.switches.contains("--behind-proxy"))
         let server: WebhookServer
         do {
             server = try WebhookServer(configuration: configuration) { error in

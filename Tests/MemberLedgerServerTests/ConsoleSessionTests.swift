@@ -18,11 +18,13 @@ struct ConsoleSessionTests {
         var now: UInt64 { nanoseconds.load(ordering: .relaxed) }
     }
 
-    static func login(_ console: Console, token: String, from address: String = "10.0.0.1:5000", https: Bool = false)
-        -> HTTPResponse
-    {
+    static func login(
+        _ console: Console, token: String, from address: String = "10.0.0.1:5000", https: Bool = false,
+        forwardedFor: String? = nil
+    ) -> HTTPResponse {
         var headers: [(name: String, value: String)] = [("Content-Type", "application/x-www-form-urlencoded")]
         if https { headers.append(("X-Forwarded-Proto", "https")) }
+        if let forwardedFor { headers.append(("X-Forwarded-For", forwardedFor)) }
         return console.respond(
             HTTPRequest(
                 method: "POST", target: "/console/login", headers: HTTPHeaders(headers),
@@ -36,7 +38,7 @@ struct ConsoleSessionTests {
     @Test("a right token gets an HttpOnly, SameSite=Strict cookie (Secure behind https); the session idles out at 12 h")
     func sessionCookie() throws {
         let clock = Clock()
-        let console = Console(token: Self.token, sessions: ConsoleSessions(now: { clock.now }))
+        let console = Console(token: Self.token, sessions: ConsoleSessions(now: { clock.now }), behindProxy: true)
         let answer = Self.login(console, token: Self.token)
         #expect(answer.status == 303)
         let cookie = try #require(Self.cookie(of: answer))
@@ -67,6 +69,24 @@ struct ConsoleSessionTests {
         #expect(Self.login(console, token: Self.token, from: "10.0.0.2:6000").status == 303)
         clock.advance(seconds: 61)
         #expect(Self.login(console, token: Self.token).status == 303, "a minute later the address may try again")
+    }
+
+    @Test("behind a trusted proxy the limit counts each client; untrusted forwarded headers change nothing")
+    func behindProxy() {
+        let proxied = Console(token: Self.token, behindProxy: true)
+        for _ in 0..<5 {
+            _ = Self.login(proxied, token: "wrong", from: "127.0.0.1:1", forwardedFor: "1.2.3.4, 203.0.113.9")
+        }
+        #expect(Self.login(proxied, token: Self.token, from: "127.0.0.1:2", forwardedFor: "203.0.113.9").status == 429)
+        #expect(Self.login(proxied, token: Self.token, from: "127.0.0.1:3", forwardedFor: "198.51.100.7").status == 303)
+        let direct = Console(token: Self.token)
+        for index in 0..<5 {
+            _ = Self.login(direct, token: "wrong", from: "10.0.0.9:\(index)", forwardedFor: "192.0.2.\(index)")
+        }
+        #expect(Self.login(direct, token: Self.token, from: "10.0.0.9:7", forwardedFor: "192.0.2.99").status == 429)
+        #expect(
+            Self.cookie(of: Self.login(direct, token: Self.token, from: "10.0.0.8:1", https: true))?.contains("Secure")
+                == false)
     }
 
     @Test("a POST needs a session, this origin (or Sec-Fetch-Site: same-origin) and the CSRF token")
