@@ -122,6 +122,12 @@ public enum LedgerViews {
         ])
     }
 
+    /// What an auditor writes down, as `digest --json` prints it and `/api/digest` answers it: the head seq,
+    /// its chain hash and the state digest.
+    public static func digest(_ state: LedgerState, head: JournalHead) -> JSONValue {
+        .object([("seq", .int(head.seq)), ("chainHash", .string(head.hash)), ("stateDigest", .string(state.digest))])
+    }
+
     /// Why `lookup` found nothing at `point`: for a past point, and an id that exists now, it says the
     /// projection did not exist yet at that time (`show … --as-of` and `/api/…?asOf=` both say it so).
     public static func missing(_ kind: String, _ id: String, at point: LedgerReplay.Target, existsNow: Bool) -> String {

@@ -46,7 +46,7 @@ final class JournalVerification: Sendable {
                 intact = scan.damage == nil
                 result =
                     scan.damage.map { "damaged: \($0)" }
-                    ?? "intact: \(scan.head.seq) records, head \(scan.head.seq):\(scan.head.hash)"
+                    ?? "intact: \(scan.head.seq) records, head \(scan.head)"
             } catch {
                 result = "could not be read: \(error)"
             }

@@ -18,7 +18,8 @@ import Synchronization
 /// loop; a full pool answers 503 with `Retry-After`.
 final class ReadAPI: Sendable {
     let model: ReadModel
-    private let token: [UInt8]
+    /// nil: no token opens the API (a server configured without one).
+    private let token: [UInt8]?
     private let pool: WorkPool
     private let journal: @Sendable () -> JSONValue
     private let crm: @Sendable () -> JSONValue?
@@ -41,8 +42,7 @@ final class ReadAPI: Sendable {
         self.console = console
         self.handshake = handshake
         self.model = model
-        // Without a token nothing opens the API: an empty Bearer never matches a non-empty token.
-        self.token = token.map { Array($0.utf8) } ?? Array(repeating: 0, count: 32)
+        self.token = token.map { Array($0.utf8) }
         self.journal = journal
         self.crm = crm
         pool = WorkPool(threads: 2, queueLimit: 32, name: "api-reads", niceness: 5)
@@ -139,6 +139,7 @@ final class ReadAPI: Sendable {
     func authorized(_ request: HTTPRequest) -> Bool {
         if let authorization = request.headers["Authorization"] {
             let sent = authorization.hasPrefix("Bearer ") ? Array(authorization.utf8.dropFirst(7)) : []
+            guard let token else { return false }
             return ConstantTime.equals(sent, token)
         }
         return console.session(of: request) != nil
@@ -224,7 +225,7 @@ final class ReadAPI: Sendable {
             let point = try parameters.point(head: model.head.seq)
             try offLoop(reply) { [model] in
                 let (state, head) = try model.state(at: point ?? .end)
-                return .success(Self.digest(state, head: head))
+                return .success(LedgerViews.digest(state, head: head))
             }
         case "catalog":
             _ = try APIParameters(query, accepted: [])
@@ -427,10 +428,6 @@ final class ReadAPI: Sendable {
     }
 
     // MARK: - Helpers
-
-    private static func digest(_ state: LedgerState, head: JournalHead) -> JSONValue {
-        .object([("seq", .int(head.seq)), ("chainHash", .string(head.hash)), ("stateDigest", .string(state.digest))])
-    }
 
     /// Runs `work` on the pool and replies with what it returns; a thrown error is a 500 naming it.
     private func offLoop(

@@ -32,12 +32,8 @@ enum DigestVerb {
 
     static func run(_ arguments: ParsedArguments) -> Never {
         let result = replay(arguments)
-        let value: JSONValue = .object([
-            ("seq", .int(result.position.head.seq)), ("chainHash", .string(result.position.head.hash)),
-            ("stateDigest", .string(result.state.digest)),
-        ])
         if arguments.json {
-            printJSON(value)
+            printJSON(LedgerViews.digest(result.state, head: result.position.head))
         } else {
             say(
                 "head seq: \(result.position.head.seq)\nchain hash: \(result.position.head.hash)\nstate digest: \(result.state.digest)"
