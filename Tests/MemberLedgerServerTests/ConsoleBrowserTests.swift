@@ -61,6 +61,14 @@ struct ConsoleBrowserTests {
         try browser.waitFor("document.querySelectorAll('table.log tbody tr[data-seq]').length === \(head)")
         #expect(
             try browser.evaluate("document.querySelector('table.log tbody tr').dataset.seq") as? String == "\(head)")
+        // Times in the browser's zone, UTC on hover; the keyboard's first stop skips to the content.
+        #expect(
+            try browser.evaluate("document.querySelector('table.log time').title.endsWith('(UTC)')") as? Bool == true)
+        for type in ["keyDown", "keyUp"] {
+            try browser.call(
+                "Input.dispatchKeyEvent", ["type": type, "key": "Tab", "code": "Tab", "windowsVirtualKeyCode": 9])
+        }
+        #expect(try browser.evaluate("document.activeElement.textContent") as? String == "Skip to content")
         try browser.waitFor("document.querySelector('.live').textContent === 'live'")
         _ = try PythonClient.send(
             [
