@@ -3,8 +3,10 @@ import MemberLedgerCore
 import MemberLedgerJournal
 
 /// Damage at every byte: each truncation and each single-bit flip of a journal must be classified as
-/// "Journal" specifies (a cut mid-line or a bad last line is a torn tail at that line's start; a bad
-/// line with a whole line after it is corruption at its start; a cut on a line end is clean), and each
+/// `Docs/journal-format.md` specifies (a cut mid-record is a torn tail at that line's start, a cut on a
+/// line end is clean, a cut in or before the header is corruption at seq 0; a flipped bit anywhere is
+/// corruption at its line's start, unless it leaves the last line incomplete or holding a NUL byte, which
+/// is what an interrupted append leaves: a torn tail), and each
 /// truncation and flip of a snapshot must make replay fall back to the journal, never give a wrong state.
 public struct ByteSweepCampaign: Sendable {
     /// A sweep over journals and snapshots.
@@ -22,8 +24,11 @@ public struct ByteSweepCampaign: Sendable {
             report.count("journal truncations")
             let scan = JournalReader.scan(bytes: Array(journal[..<cut]))
             let goodLength = lineEnds.last { $0 <= cut } ?? 0
+            let reason = scan.damage?.reason ?? ""
             let expected: JournalDamage? =
-                cut == goodLength ? nil : .tornTail(offset: Int64(goodLength), reason: scan.damage?.reason ?? "")
+                goodLength == 0
+                ? .corrupt(seq: 0, offset: 0, reason: reason)
+                : cut == goodLength ? nil : .tornTail(offset: Int64(goodLength), reason: reason)
             if scan.damage != expected || scan.goodLength != Int64(goodLength) {
                 fail("cut at \(cut) classified \(scan.damage.map { "\($0)" } ?? "clean")")
             }
@@ -35,14 +40,14 @@ public struct ByteSweepCampaign: Sendable {
                 report.count("journal bit flips")
                 let scan = JournalReader.scan(bytes: bytes)
                 let hit = line(of: offset)
-                // A broken newline joins its line with the next one.
-                let lastHit = journal[offset] == UInt8(ascii: "\n") ? hit + 1 : hit
+                let unwrittenLast =
+                    hit == lastLine && hit > 0 && (journal[offset] == UInt8(ascii: "\n") || bytes[offset] == 0)
                 switch scan.damage {
                 case nil:
                     fail("flip of bit \(bit) at byte \(offset) went unnoticed")
-                case .tornTail(let at, _) where at == Int64(lineStart(hit)) && lastHit >= lastLine:
+                case .tornTail(let at, _) where at == Int64(lineStart(hit)) && unwrittenLast:
                     report.count("classified torn")
-                case .corrupt(_, let at, _) where at == Int64(lineStart(hit)) && lastHit < lastLine:
+                case .corrupt(_, let at, _) where at == Int64(lineStart(hit)) && !unwrittenLast:
                     report.count("classified corrupt")
                 case let damage?:
                     fail("flip of bit \(bit) at byte \(offset) classified \(damage)")

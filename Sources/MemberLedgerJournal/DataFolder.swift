@@ -1,5 +1,5 @@
-/// The folder that holds one site's ledger: `journal.jsonl`, `snapshots/`, `quarantine/` and the writer's
-/// `lock` file. The folder and its subfolders are created 0700, every file 0600: handshakes and password
+/// The folder that holds one site's ledger: `journal.jsonl`, `snapshots/`, `quarantine/`, `verified.json`
+/// and the writer's `lock` file. The folder and its subfolders are created 0700, every file 0600: handshakes and password
 /// hashes live here.
 public struct DataFolder: Sendable, Hashable {
     /// The folder's path.
@@ -19,6 +19,8 @@ public struct DataFolder: Sendable, Hashable {
     public var snapshots: String { "\(path)/snapshots" }
     /// Where bytes removed by recovery or repair are kept.
     public var quarantine: String { "\(path)/quarantine" }
+    /// The last whole-journal verification (`VerificationRecord`).
+    public var verification: String { "\(path)/verified.json" }
     /// The writer's lock file (holds the writer's pid).
     public var lock: String { "\(path)/lock" }
 

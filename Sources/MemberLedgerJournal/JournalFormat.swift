@@ -67,6 +67,14 @@ public enum JournalFormat {
     static func recordLine(
         seq: Int64, recordedAt: Timestamp, tail: [UInt8], previousHash: String
     ) -> (line: [UInt8], hash: String) {
+        var line = recordBody(seq: seq, recordedAt: recordedAt, tail: tail, previousHash: previousHash)
+        let hash = seal(&line)
+        return (line, hash)
+    }
+
+    /// A record's bytes before `"hash":"`: what its hash covers, and what a reader compares a stored line
+    /// with to prove it is in the one canonical form (key order, no spaces, the escape set).
+    static func recordBody(seq: Int64, recordedAt: Timestamp, tail: [UInt8], previousHash: String) -> [UInt8] {
         var line: [UInt8] = []
         // Room for the seal too: the line is built once, in place.
         line.reserveCapacity(recordStart.count + 20 + 40 + tail.count + prevPartLength + hashPartLength + 2)
@@ -80,8 +88,50 @@ public enum JournalFormat {
         line += prevKey
         line += previousHash.utf8
         line += #"","#.utf8
+        return line
+    }
+
+    /// The line (with its newline) that `repair --salvage` puts where records `lost` were: it says which
+    /// seqs are gone, when and why, and keeps the chain. `original` is the lost last record's hash as the
+    /// record after the gap names it in its `prev` (nil when no record follows); the next record links to
+    /// it, or to this line's own hash when there is none.
+    public static func lostLine(
+        _ lost: ClosedRange<Int64>, salvagedAt: Timestamp, reason: String, original: String?, previousHash: String
+    ) -> (line: [UInt8], hash: String) {
+        var line = lostBody(lost, salvagedAt: salvagedAt, reason: reason, original: original)
+        line += prevKey
+        line += previousHash.utf8
+        line += #"","#.utf8
         let hash = seal(&line)
         return (line, hash)
+    }
+
+    static let lostStart = Array(#"{"lostFrom":"#.utf8)
+
+    private static func lostBody(
+        _ lost: ClosedRange<Int64>, salvagedAt: Timestamp, reason: String, original: String?
+    ) -> [UInt8] {
+        var line = lostStart
+        line += "\(lost.lowerBound),\"lostThrough\":\(lost.upperBound),\"salvagedAt\":".utf8
+        JSONWriter.appendString(salvagedAt.rfc3339, into: &line)
+        line += #","reason":"#.utf8
+        JSONWriter.appendString(reason, into: &line)
+        line += #","original":"#.utf8
+        if let original { JSONWriter.appendString(original, into: &line) } else { line += "null".utf8 }
+        line.append(UInt8(ascii: ","))
+        return line
+    }
+
+    /// Whether `body` (a line's bytes before `"hash":"`) is exactly how this format writes a lost line.
+    static func isCanonicalLost(
+        _ body: UnsafeRawBufferPointer, lost: ClosedRange<Int64>, salvagedAt: Timestamp, reason: String,
+        original: String?, previousHash: String
+    ) -> Bool {
+        var expected = lostBody(lost, salvagedAt: salvagedAt, reason: reason, original: original)
+        expected += prevKey
+        expected += previousHash.utf8
+        expected += #"","#.utf8
+        return body.elementsEqual(expected)
     }
 
     /// Appends `"hash":"SHA-256(body)"}` and a newline to a body that ends with a comma; returns the hash.
@@ -94,33 +144,49 @@ public enum JournalFormat {
     }
 }
 
-/// One line of the journal read back and checked against its own hash: the header or a record.
+/// One line of the journal read back and checked: the header, a record, or a lost-records line.
+///
+/// Checked means, when `verify` is set: the hash matches the line's bytes, the line decodes with the same
+/// strict reader replay uses (a record into its `Event`), and re-encoding what was decoded gives back the
+/// very same bytes, so key order, spacing and escapes are checked, not only written. A line that passes
+/// is a *valid line* (`Docs/journal-format.md`); replay can apply every valid record.
 struct JournalLine {
     enum Kind {
         case header(journalID: String, createdAt: Timestamp)
         case record(seq: Int64, recordedAt: Timestamp, previousHash: String)
+        /// Records `lost` were damaged beyond repair and salvaged away (`repair --salvage`).
+        case lost(ClosedRange<Int64>, salvagedAt: Timestamp, reason: String, original: String?, previousHash: String)
     }
 
     var kind: Kind
     /// The line's own hash, as stored (and verified, unless reading skipped verification).
     var hash: String
+    /// A record's event, decoded when the line was verified.
+    var event: Event?
 
     /// Why a line is not a valid line of the format.
     enum Defect: Error, Equatable, CustomStringConvertible {
         case incomplete
         case malformed(String)
         case hashMismatch
+        /// The hash matches, but the event cannot be read: written by a broken program, never by a crash.
+        case undecodable(String)
+        /// The hash matches and the event reads, but the bytes are not the format's one encoding of it.
+        case notCanonical
 
         var description: String {
             switch self {
             case .incomplete: "incomplete line (no newline)"
             case .malformed(let why): "malformed line: \(why)"
             case .hashMismatch: "hash does not match the line's bytes"
+            case .undecodable(let why): "the hash matches but the event cannot be read: \(why)"
+            case .notCanonical:
+                "the hash matches but the bytes are not the format's canonical encoding (key order, spaces or escapes)"
             }
         }
     }
 
-    /// Reads one line (without its newline), checking the hash when `verify` is set.
+    /// Reads one line (without its newline); with `verify`, checks it whole (see the type's comment).
     init(_ line: UnsafeRawBufferPointer, verify: Bool) throws(Defect) {
         let count = line.count
         guard count > JournalFormat.hashPartLength + 2,
@@ -133,26 +199,42 @@ struct JournalLine {
         }
         let hashBytes = UnsafeRawBufferPointer(rebasing: line[(hashKeyStart + 8)..<(hashKeyStart + 72)])
         guard let hash = Self.hex(hashBytes) else { throw .malformed("hash is not 64 lowercase hex digits") }
+        let body = UnsafeRawBufferPointer(rebasing: line[0..<hashKeyStart])
         if verify {
-            let digest = SHA256.hash(UnsafeRawBufferPointer(rebasing: line[0..<hashKeyStart]))
+            let digest = SHA256.hash(body)
             guard Hex.encode(digest) == hash else { throw .hashMismatch }
         }
         self.hash = hash
         if Self.matches(line, at: 0, JournalFormat.recordStart) {
             kind = try Self.record(line, hashKeyStart: hashKeyStart)
+            if verify, case .record(let seq, let recordedAt, let previous) = kind {
+                let event: Event
+                do {
+                    event = try Self.event(of: line)
+                } catch {
+                    throw .undecodable("\(error)")
+                }
+                let expected = JournalFormat.recordBody(
+                    seq: seq, recordedAt: recordedAt, tail: JournalFormat.tail(of: event), previousHash: previous)
+                guard event.seq == seq, body.elementsEqual(expected) else { throw .notCanonical }
+                self.event = event
+            }
         } else if Self.matches(line, at: 0, JournalFormat.headerStart) {
             kind = try Self.header(line)
+            if verify, case .header(let id, let createdAt) = kind,
+                !line.elementsEqual(JournalFormat.headerLine(journalID: id, createdAt: createdAt).dropLast())
+            {
+                throw .notCanonical
+            }
+        } else if Self.matches(line, at: 0, JournalFormat.lostStart) {
+            kind = try Self.lost(line, body: body, verify: verify)
         } else {
             throw .malformed("neither a header nor a record")
         }
     }
 
     private static func record(_ line: UnsafeRawBufferPointer, hashKeyStart: Int) throws(Defect) -> Kind {
-        let prevStart = hashKeyStart - JournalFormat.prevPartLength
-        guard prevStart > JournalFormat.recordStart.count, matches(line, at: prevStart, JournalFormat.prevKey),
-            line[prevStart - 1] == UInt8(ascii: ","), line[hashKeyStart - 2] == UInt8(ascii: "\""),
-            let previous = hex(UnsafeRawBufferPointer(rebasing: line[(prevStart + 8)..<(prevStart + 72)]))
-        else { throw .malformed("no \"prev\" before \"hash\"") }
+        let previous = try previousHash(line, hashKeyStart: hashKeyStart)
         var index = JournalFormat.recordStart.count
         var seq: Int64 = 0
         while index < line.count, line[index] >= UInt8(ascii: "0"), line[index] <= UInt8(ascii: "9"),
@@ -173,6 +255,16 @@ struct JournalLine {
         return .record(seq: seq, recordedAt: recordedAt, previousHash: previous)
     }
 
+    /// The `prev` right before `hash`, shared by records and lost lines.
+    private static func previousHash(_ line: UnsafeRawBufferPointer, hashKeyStart: Int) throws(Defect) -> String {
+        let prevStart = hashKeyStart - JournalFormat.prevPartLength
+        guard prevStart > JournalFormat.recordStart.count, matches(line, at: prevStart, JournalFormat.prevKey),
+            line[prevStart - 1] == UInt8(ascii: ","), line[hashKeyStart - 2] == UInt8(ascii: "\""),
+            let previous = hex(UnsafeRawBufferPointer(rebasing: line[(prevStart + 8)..<(prevStart + 72)]))
+        else { throw .malformed("no \"prev\" before \"hash\"") }
+        return previous
+    }
+
     private static func header(_ line: UnsafeRawBufferPointer) throws(Defect) -> Kind {
         let value: JSONValue
         do {
@@ -189,6 +281,43 @@ struct JournalLine {
             let createdAt = Timestamp(rfc3339: created)
         else { throw .malformed("header lacks journalId or createdAt") }
         return .header(journalID: id, createdAt: createdAt)
+    }
+
+    private static func lost(_ line: UnsafeRawBufferPointer, body: UnsafeRawBufferPointer, verify: Bool) throws(Defect)
+        -> Kind
+    {
+        let previous = try previousHash(line, hashKeyStart: body.count)
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(line)
+        } catch {
+            throw .malformed("lost-records line is not JSON: \(error)")
+        }
+        guard let from = value["lostFrom"]?.intValue.map(Int64.init),
+            let through = value["lostThrough"]?.intValue.map(Int64.init), from >= 1,
+            through >= from, let salvagedText = value["salvagedAt"]?.stringValue,
+            let salvagedAt = Timestamp(rfc3339: salvagedText), let reason = value["reason"]?.stringValue
+        else { throw .malformed("lost-records line lacks lostFrom, lostThrough, salvagedAt or reason") }
+        let original: String?
+        switch value["original"] {
+        case .null?: original = nil
+        case .string(let text)?:
+            guard text.utf8.count == 64,
+                let checked = text.utf8.withContiguousStorageIfAvailable({
+                    hex(UnsafeRawBufferPointer($0))
+                }) ?? nil
+            else { throw .malformed("lost-records line's original is not a hash") }
+            original = checked
+        default: throw .malformed("lost-records line lacks original")
+        }
+        if verify,
+            !JournalFormat.isCanonicalLost(
+                body, lost: from...through, salvagedAt: salvagedAt, reason: reason, original: original,
+                previousHash: previous)
+        {
+            throw .notCanonical
+        }
+        return .lost(from...through, salvagedAt: salvagedAt, reason: reason, original: original, previousHash: previous)
     }
 
     /// The event of a record line: the line without `"prev"` and `"hash"`, closed again.

@@ -63,10 +63,12 @@ public struct JournalReader: Sendable {
 
     /// Calls `body` with every good event in order, from seq 1 or after `position`, stopping at the first
     /// damage or when `body` returns false. `body` also gets the byte offset where the event's line starts
-    /// and the position after it. Returns the scan of what was read.
+    /// and the position after it; `lost` is told, in order, of records salvaged away (a journal without
+    /// any never calls it). Returns the scan of what was read.
     @discardableResult
     public func forEachEvent(
         verify: Bool, after position: Position? = nil,
+        lost: ((_ seqs: ClosedRange<Int64>, _ lineOffset: Int64) -> Void)? = nil,
         _ body: (_ event: Event, _ recordOffset: Int64, _ after: Position) throws -> Bool
     ) throws -> JournalScan {
         let file = try open()
@@ -79,7 +81,12 @@ public struct JournalReader: Sendable {
                 for item in items {
                     let goOn: Bool
                     do {
-                        goOn = try body(item.event, item.recordOffset, item.after)
+                        switch item.entry {
+                        case .event(let event): goOn = try body(event, item.recordOffset, item.after)
+                        case .lost(let seqs):
+                            lost?(seqs, item.recordOffset)
+                            goOn = true
+                        }
                     } catch {
                         ahead.cancel()
                         throw error
@@ -116,6 +123,37 @@ public struct JournalReader: Sendable {
         } catch {
             preconditionFailure("reading memory cannot fail: \(error)")
         }
+    }
+
+    /// What a journal's good lines hold, in order: events, and records salvaged away.
+    public enum Entry: Sendable {
+        /// A record's event.
+        case event(Event)
+        /// Seqs a lost-records line says are missing (`repair --salvage`).
+        case lost(ClosedRange<Int64>)
+    }
+
+    /// The entries of a journal held in memory, read and checked exactly as its file would be, up to its
+    /// first damage, with the scan.
+    public static func entries(inJournal bytes: [UInt8]) -> (entries: [Entry], scan: JournalScan) {
+        var scanner = JournalScanner(verify: true)
+        var entries: [Entry] = []
+        do {
+            try LineReader(bytes: bytes).forEachLine { line, offset, complete in
+                let parsed = scanner.consume(line, at: offset, complete: complete)
+                switch parsed?.kind {
+                case .record?:
+                    // A verified record line carries its decoded event.
+                    if scanner.isClean, let event = parsed?.event { entries.append(.event(event)) }
+                case .lost(let seqs, _, _, _, _)?: if scanner.isClean { entries.append(.lost(seqs)) }
+                case .header?, nil: break
+                }
+                return scanner.wantsMore
+            }
+        } catch {
+            preconditionFailure("reading memory cannot fail: \(error)")
+        }
+        return (entries, scanner.finish())
     }
 
     /// Scans a whole journal file from its first byte.

@@ -21,10 +21,14 @@ public struct JournalHead: Sendable, Equatable, CustomStringConvertible {
 
 /// What is wrong with a journal, and where.
 public enum JournalDamage: Sendable, Equatable, CustomStringConvertible {
-    /// The end of the file is an interrupted write: an incomplete line, or bad lines with no valid record
-    /// after them. Recovery moves those bytes to quarantine and truncates the journal.
+    /// The end of the file is an interrupted append: an incomplete last line (no newline), possibly after
+    /// lines of NUL bytes (blocks a crash left unwritten), and nothing else. No acknowledged record is
+    /// in it (a record is acknowledged only once its whole line is durable), so recovery moves those bytes
+    /// to quarantine and truncates the journal.
     case tornTail(offset: Int64, reason: String)
-    /// A bad record with valid records after it, a broken hash chain or a gap in seq. Nothing is
+    /// Any other damage: a complete line that is not valid (its hash, its event or its encoding), valid
+    /// lines after a bad one, a broken chain, a gap in seq, a damaged header (seq 0) or an empty file.
+    /// A complete line was acknowledged once, so this is damage to acknowledged history. Nothing is
     /// repaired automatically; the journal reads up to `seq - 1` and refuses to open for writing.
     case corrupt(seq: Int64, offset: Int64, reason: String)
 
@@ -64,20 +68,47 @@ public struct JournalScan: Sendable, Equatable {
     /// Whether the only damage is an incomplete last line: a crash mid-write, or a write still in flight
     /// when a reader looked while the writer works.
     public var damageIsIncompleteLastLine: Bool
+    /// Records salvaged away by `repair --salvage`, in order: the journal states them, in its chain.
+    public var lost: [LostRecords] = []
+}
+
+/// Records that `repair --salvage` found damaged beyond repair and replaced with one chained line that
+/// names them: their seqs are missing from history, for the reason given.
+public struct LostRecords: Sendable, Equatable, CustomStringConvertible {
+    /// The missing seqs.
+    public var seqs: ClosedRange<Int64>
+    /// When the salvage ran.
+    public var salvagedAt: Timestamp
+    /// What was wrong with them.
+    public var reason: String
+
+    /// Creates a description of lost records.
+    public init(seqs: ClosedRange<Int64>, salvagedAt: Timestamp, reason: String) {
+        self.seqs = seqs
+        self.salvagedAt = salvagedAt
+        self.reason = reason
+    }
+
+    public var description: String {
+        let which = seqs.count == 1 ? "seq \(seqs.lowerBound)" : "seqs \(seqs.lowerBound)–\(seqs.upperBound)"
+        return "\(which) lost (salvaged at \(salvagedAt.rfc3339): \(reason))"
+    }
 }
 
 /// Classifies a journal line by line, as the file is read once from the start.
 ///
-/// Rules: every line must be complete and match its own hash; records must continue the chain (seq one
-/// more, `prev` the previous hash, time not going back). A line that cannot be read starts a suspect
-/// region: if any later line is a valid line of the format, the file is corrupt there; if none is, the
-/// region is a torn tail. A valid line that breaks the chain is corruption wherever it is.
+/// Rules (`Docs/journal-format.md`, "Valid lines and damage"): every line must be a valid line (complete,
+/// matching its hash, decoding strictly, canonically encoded); records must continue the chain (seq one
+/// more, `prev` the previous hash, time not going back). Only an incomplete last line, with nothing but
+/// lines of NUL bytes before it, is a torn tail; any other bad line, and anything after it, is corruption.
 struct JournalScanner {
     private(set) var journalID: String?
     private(set) var head = JournalHead(seq: 0, hash: "", recordedAt: Timestamp(microseconds: 0))
     private(set) var goodLength: Int64 = 0
+    private(set) var lost: [LostRecords] = []
     private var suspect: (offset: Int64, reason: String, incomplete: Bool)?
     private(set) var corruption: JournalDamage?
+    private var sawLine = false
     private let verify: Bool
 
     init(verify: Bool) {
@@ -89,6 +120,7 @@ struct JournalScanner {
         self.journalID = journalID
         self.head = head
         goodLength = offset
+        sawLine = true
     }
 
     /// Whether reading on can still change the verdict.
@@ -102,23 +134,27 @@ struct JournalScanner {
     @discardableResult
     mutating func consume(_ line: UnsafeRawBufferPointer, at offset: Int64, complete: Bool) -> JournalLine? {
         guard corruption == nil else { return nil }
-        if let suspect {
-            self.suspect?.incomplete = false
-            if complete, (try? JournalLine(line, verify: true)) != nil {
-                corruption = .corrupt(
-                    seq: head.seq + 1, offset: suspect.offset,
-                    reason: "\(suspect.reason), and valid records follow it")
-            }
-            return nil
-        }
+        sawLine = true
+        let what = journalID == nil ? "the header" : "record \(head.seq + 1)"
         let parsed: JournalLine
         do throws(JournalLine.Defect) {
             guard complete else { throw .incomplete }
             parsed = try JournalLine(line, verify: verify)
         } catch {
-            suspect = (
-                offset, journalID == nil ? "header: \(error)" : "record \(head.seq + 1): \(error)", error == .incomplete
-            )
+            let unwritten = error == .incomplete || line.contains(0)
+            if unwritten && journalID != nil {
+                if suspect == nil { suspect = (offset, "\(what): \(error)", false) }
+                suspect?.incomplete = error == .incomplete
+            } else {
+                corruption = .corrupt(
+                    seq: journalID == nil ? 0 : head.seq + 1, offset: suspect?.offset ?? offset,
+                    reason: suspect.map { "\($0.reason), and a complete bad line follows it" } ?? "\(what): \(error)")
+            }
+            return nil
+        }
+        if let suspect {
+            corruption = .corrupt(
+                seq: head.seq + 1, offset: suspect.offset, reason: "\(suspect.reason), and valid lines follow it")
             return nil
         }
         switch (parsed.kind, journalID) {
@@ -128,8 +164,8 @@ struct JournalScanner {
         case (.header, _?):
             corruption = .corrupt(seq: head.seq + 1, offset: offset, reason: "a second header")
             return nil
-        case (.record, nil):
-            corruption = .corrupt(seq: 0, offset: offset, reason: "records without a header")
+        case (.record, nil), (.lost, nil):
+            corruption = .corrupt(seq: 0, offset: offset, reason: "the header: records without a header")
             return nil
         case (.record(let seq, let recordedAt, let previous), _?):
             if let problem = chainProblem(seq: seq, recordedAt: recordedAt, previous: previous) {
@@ -137,6 +173,13 @@ struct JournalScanner {
                 return nil
             }
             head = JournalHead(seq: seq, hash: parsed.hash, recordedAt: recordedAt)
+        case (.lost(let seqs, let salvagedAt, let reason, let original, let previous), _?):
+            if let problem = chainProblem(seq: seqs.lowerBound, recordedAt: head.recordedAt, previous: previous) {
+                corruption = .corrupt(seq: head.seq + 1, offset: offset, reason: problem)
+                return nil
+            }
+            lost.append(LostRecords(seqs: seqs, salvagedAt: salvagedAt, reason: reason))
+            head = JournalHead(seq: seqs.upperBound, hash: original ?? parsed.hash, recordedAt: head.recordedAt)
         }
         goodLength = offset + Int64(line.count) + 1
         return parsed
@@ -151,9 +194,10 @@ struct JournalScanner {
 
     /// The verdict once the whole file was read.
     func finish() -> JournalScan {
-        let damage = corruption ?? suspect.map { JournalDamage.tornTail(offset: $0.offset, reason: $0.reason) }
+        var damage = corruption ?? suspect.map { JournalDamage.tornTail(offset: $0.offset, reason: $0.reason) }
+        if !sawLine { damage = .corrupt(seq: 0, offset: 0, reason: "the header: the journal is empty (0 bytes)") }
         return JournalScan(
             journalID: journalID, head: head, goodLength: goodLength, damage: damage,
-            damageIsIncompleteLastLine: corruption == nil && suspect?.incomplete == true)
+            damageIsIncompleteLastLine: corruption == nil && suspect?.incomplete == true, lost: lost)
     }
 }

@@ -225,7 +225,7 @@ public final class JournalWriter: Sendable {
         return 0
     }
 
-    private static func takeLock(_ folder: DataFolder) throws(JournalError) -> FileDescriptor {
+    static func takeLock(_ folder: DataFolder) throws(JournalError) -> FileDescriptor {
         do {
             let lock = try FileDescriptor.open(folder.lock, O_RDWR | O_CREAT)
             // When the holder is this very process, a writer here was just closed while another thread was
@@ -259,11 +259,14 @@ public final class JournalWriter: Sendable {
         _ folder: DataFolder, clock: () -> Timestamp, newJournalID: String?
     ) throws(JournalError) -> FileDescriptor {
         do {
-            let file = try FileDescriptor.open(folder.journal, O_RDWR | O_CREAT | O_APPEND)
-            if try file.size() == 0 {
-                try writeHeader(to: file, folder: folder, clock: clock, journalID: newJournalID)
+            // A new journal appears whole (header written, synced, renamed into place), so an empty or
+            // header-less journal file is always damage, never a journal being created.
+            if !FileSystem.exists(folder.journal) {
+                try FileSystem.writeDurably(
+                    JournalFormat.headerLine(journalID: newJournalID ?? randomJournalID(), createdAt: clock()),
+                    to: folder.journal)
             }
-            return file
+            return try FileDescriptor.open(folder.journal, O_RDWR | O_APPEND)
         } catch {
             throw .io(error)
         }
@@ -273,13 +276,17 @@ public final class JournalWriter: Sendable {
     private static func writeHeader(
         to file: FileDescriptor, folder: DataFolder, clock: () -> Timestamp, journalID: String?
     ) throws(SystemError) {
-        var generator = SystemRandomNumberGenerator()
-        let id = journalID ?? Hex.encode((0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) })
-        try file.writeAll(JournalFormat.headerLine(journalID: id, createdAt: clock()))
+        try file.writeAll(JournalFormat.headerLine(journalID: journalID ?? randomJournalID(), createdAt: clock()))
         try file.sync()
         let directory = try FileDescriptor.openDirectory(folder.path)
         defer { directory.close() }
         try directory.syncDirectory()
+    }
+
+    /// A random 128-bit journal id, in hex.
+    private static func randomJournalID() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return Hex.encode((0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) })
     }
 
     /// Scans the journal; quarantines a torn tail (or, when forced, everything from corruption on).

@@ -60,10 +60,11 @@ public struct LedgerReplay: Sendable {
     /// starts from seq 1, `snapshotAtOrBefore` from a snapshot no later than that seq (so that `observe`
     /// sees every event after it); `through` stops after that seq whatever the target (a running server's
     /// readers pass its durable head, so that no record still being written is shown). `observe` sees each
-    /// event applied, in order.
+    /// event applied, in order; `lost`, records salvaged away (`repair --salvage`), where they fall.
     public func state(
         asOf target: Target = .end, verify: Bool = true, useSnapshots: Bool = true, snapshotAtOrBefore: Int64? = nil,
-        through: Int64? = nil, observe: ((Step) -> Void)? = nil
+        through: Int64? = nil, observe: ((Step) -> Void)? = nil,
+        lost: ((_ seqs: ClosedRange<Int64>, _ lineOffset: Int64) -> Void)? = nil
     ) throws -> Result {
         var warnings: [String] = []
         let reader = JournalReader(folder: folder)
@@ -75,7 +76,14 @@ public struct LedgerReplay: Sendable {
         var state = start?.state ?? LedgerState()
         var recordOffset = start?.snapshot.recordOffset ?? 0
         var position = start?.position
-        let scan = try reader.forEachEvent(verify: verify, after: start?.position) { event, lineOffset, after in
+        let scan = try reader.forEachEvent(
+            verify: verify, after: start?.position,
+            lost: { seqs, offset in
+                state.skipLost(seqs)
+                lost?(seqs, offset)
+            }
+        ) {
+            event, lineOffset, after in
             if let through, event.seq > through { return false }
             switch target {
             case .end: break

@@ -10,9 +10,15 @@ import Synchronization
 /// number of batches ahead, which bounds memory, and stops at the first word from the caller; the caller
 /// sees the events, the errors and the final scan in exactly the order a single thread would produce.
 final class ReadAhead: Sendable {
-    /// One decoded event, with where its line starts and the position after it.
+    /// One decoded event, or records salvaged away (a lost-records line), with where its line starts and
+    /// the position after it.
     struct Item: Sendable {
-        let event: Event
+        enum Entry: Sendable {
+            case event(Event)
+            case lost(ClosedRange<Int64>)
+        }
+
+        let entry: Entry
         let recordOffset: Int64
         let after: JournalReader.Position
     }
@@ -80,11 +86,16 @@ final class ReadAhead: Sendable {
                 guard let parsed = scanner.consume(line, at: lineOffset, complete: complete) else {
                     return scanner.wantsMore
                 }
-                guard case .record = parsed.kind, scanner.isClean else { return true }
-                let event = try JournalLine.event(of: line)
+                let entry: Item.Entry
+                switch parsed.kind {
+                case .header: return true
+                case .record: entry = .event(try parsed.event ?? JournalLine.event(of: line))
+                case .lost(let seqs, _, _, _, _): entry = .lost(seqs)
+                }
+                guard scanner.isClean else { return true }
                 let after = JournalReader.Position(
                     journalID: scanner.journalID!, head: scanner.head, offset: scanner.goodLength)
-                batch.append(Item(event: event, recordOffset: lineOffset, after: after))
+                batch.append(Item(entry: entry, recordOffset: lineOffset, after: after))
                 if batch.count == Self.batchSize {
                     send(.events(batch))
                     batch.removeAll(keepingCapacity: true)

@@ -169,6 +169,21 @@ public struct SnapshotStore: Sendable {
     }
 
     /// Snapshot files, newest (highest seq) first, with the seq from their names.
+    /// Moves a snapshot into quarantine (never deleting it: a disagreeing snapshot is evidence of the
+    /// history it was made from), with a manifest saying why; returns where it went.
+    public func quarantine(_ path: String, reason: String, at now: Timestamp) throws(SystemError) -> String {
+        let name = path.split(separator: "/").last.map(String.init) ?? "snapshot"
+        let target = "\(folder.quarantine)/\(name)-\(now.microseconds)"
+        try FileSystem.makeDirectory(folder.quarantine)
+        try FileSystem.rename(path, to: target)
+        let manifest: JSONValue = .object([
+            ("snapshot", .string(name)), ("reason", .string(reason)), ("quarantinedAt", .string(now.rfc3339)),
+        ])
+        try FileSystem.writeDurably(JSONWriter.bytes(manifest) + [UInt8(ascii: "\n")], to: "\(target).json")
+        try FileSystem.syncFolder(of: path)
+        return target
+    }
+
     func candidates() -> [(seq: Int64, path: String)] {
         let names = (try? FileSystem.contents(of: folder.snapshots)) ?? []
         return names.compactMap { name -> (Int64, String)? in

@@ -48,6 +48,19 @@ public struct LogEntry: Sendable, Equatable {
         duplicateOf = outcome.duplicateOf
     }
 
+    /// The entry of a record `repair --salvage` marked lost: type `journal.lost`, nothing known of it.
+    public init(lost seq: Int64, at: Timestamp) {
+        self.seq = seq
+        self.at = at
+        type = "journal.lost"
+        command = nil
+        contacts = []
+        dialect = nil
+        outcome = .unchanged
+        reason = "lost: damaged beyond repair and salvaged away (see verify)"
+        duplicateOf = nil
+    }
+
     /// The command for a webhook, else the event type: the log's "what" column.
     public var what: String { command ?? type }
 

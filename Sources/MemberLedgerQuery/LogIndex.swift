@@ -33,6 +33,18 @@ public struct LogIndex: Sendable {
     /// The seq after the last entry.
     public var nextSeq: Int64 { firstSeq + Int64(entries.count) }
 
+    /// Adds records salvaged away (`repair --salvage`): one entry each, saying so, at the lost-records
+    /// line's offset, so the log stays gapless and says where history has a hole.
+    public mutating func skip(_ seqs: ClosedRange<Int64>, offset: Int64) {
+        precondition(seqs.lowerBound == nextSeq, "the log must be gapless: expected seq \(nextSeq), got \(seqs)")
+        let at = entries.last?.at ?? Timestamp(microseconds: 0)
+        for seq in seqs {
+            entries.append(LogEntry(lost: seq, at: at))
+            offsets.append(offset)
+            outcomes[.unchanged, default: 0] += 1
+        }
+    }
+
     /// Adds the next event: its outcome (with the outbox items it queued) and where its line starts.
     public mutating func add(_ event: Event, _ outcome: Outcome, offset: Int64) {
         precondition(event.seq == nextSeq, "the log must be gapless: expected seq \(nextSeq), got \(event.seq)")

@@ -71,10 +71,9 @@ public final class ReadModel: Sendable {
             var history = LogIndex()
             do {
                 _ = try LedgerReplay(folder: folder).state(
-                    asOf: .seq(startHead.seq), useSnapshots: false
-                ) { step in
-                    history.add(step.event, step.outcome, offset: step.recordOffset)
-                }
+                    asOf: .seq(startHead.seq), useSnapshots: false,
+                    observe: { step in history.add(step.event, step.outcome, offset: step.recordOffset) },
+                    lost: { history.skip($0, offset: $1) })
             } catch {
                 model.withLock { $0.historyProblem = "the journal could not be replayed for the log: \(error)" }
                 return

@@ -373,7 +373,9 @@ final class ReadAPI: Sendable {
         try offLoop(reply) { [model] in
             var result = try model.replay(.seq(seq - 1))
             var step: (Event, Outcome)?
-            try JournalReader(folder: model.folder).forEachEvent(verify: true, after: result.position) { event, _, _ in
+            try JournalReader(folder: model.folder).forEachEvent(
+                verify: true, after: result.position, lost: { seqs, _ in result.state.skipLost(seqs) }
+            ) { event, _, _ in
                 step = (event, result.state.apply(event))
                 return false
             }

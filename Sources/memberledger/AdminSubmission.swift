@@ -19,7 +19,7 @@ enum AdminSubmission {
         } catch .locked(_, let pid) {
             post(arguments, path: path, body: body, pid: pid)
         } catch {
-            fail("\(verb): \(error)", .ioError)
+            writerFailed(verb, error)
         }
         offline(writer)
     }

@@ -80,7 +80,7 @@ enum OfflineWriter {
                 "\(verb): a server\(pid.map { " (pid \($0))" } ?? "") is writing to \(arguments.folder.path); "
                     + "send the event to its /events endpoint instead (see Docs/http.md)", .tempFail)
         } catch {
-            fail("\(verb): \(error)", .ioError)
+            writerFailed(verb, error)
         }
     }
 

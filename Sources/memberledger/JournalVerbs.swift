@@ -13,7 +13,10 @@ enum VerifyVerb {
             OptionSpec(name: "--expect-head", value: "SEQ:HASH", help: "also prove that record SEQ still has HASH"),
             .json,
         ],
-        details: "Exit 0 intact, 1 damaged (first bad seq and byte offset), 2 cannot open.", run: run)
+        details:
+            "Every line is checked as replay reads it (hash, chain, strict decoding, canonical bytes). Exit 0 "
+            + "intact, 1 damaged (first bad seq and byte offset; a torn tail too), 66 no journal, 74 unreadable.",
+        run: run)
 
     static func run(_ arguments: ParsedArguments) -> Never {
         var expected: (seq: Int64, hash: String)?
@@ -24,20 +27,7 @@ enum VerifyVerb {
             }
             expected = (seq, String(parts[1]))
         }
-        let scan: JournalScan
-        let size =
-            (try? FileManager.default.attributesOfItem(atPath: arguments.folder.journal)[.size] as? Int).map(Int64.init)
-            ?? 0
-        let progress = Progress("verify", total: size, unit: "records")
-        do {
-            scan = try JournalReader(folder: arguments.folder).verify { bytes, records in
-                progress.update(done: bytes, items: records)
-            }
-            progress.finish()
-        } catch {
-            progress.finish()
-            fail("verify: \(error)", .cannotOpen)
-        }
+        let scan = verifyWhole(arguments)
         var problem: String?
         if let damage = scan.damage {
             problem = "damaged: \(damage)"
@@ -59,12 +49,28 @@ enum VerifyVerb {
                 fields.append(("damage", .string(damage.description))); fields.append(("offset", .int(damage.offset)))
             }
             if let problem, scan.damage == nil { fields.append(("problem", .string(problem))) }
+            if !scan.lost.isEmpty {
+                fields.append(
+                    (
+                        "lost",
+                        .array(
+                            scan.lost.map {
+                                .object([
+                                    ("from", .int($0.seqs.lowerBound)), ("through", .int($0.seqs.upperBound)),
+                                    ("salvagedAt", .string($0.salvagedAt.rfc3339)), ("reason", .string($0.reason)),
+                                ])
+                            })
+                    ))
+            }
             printJSON(.object(fields))
         } else if let problem {
             say(problem)
             if scan.damage != nil { say("intact up to: \(scan.head)") }
         } else {
             say("intact: \(scan.head.seq) records, head \(scan.head)")
+        }
+        if !arguments.json {
+            for lost in scan.lost { say("missing from history: \(lost)") }
         }
         exit(problem == nil ? ExitCode.ok.rawValue : ExitCode.checkFailed.rawValue)
     }
@@ -83,31 +89,89 @@ enum VerifyVerb {
 enum RepairVerb {
     static let spec = VerbSpec(
         name: "repair",
-        summary: "Quarantine a torn tail of the journal (with --force, everything from the first corrupt record on).",
+        summary:
+            "Repair the journal keeping what is intact: a torn tail, or records restored from a replica or salvaged.",
         arguments: "", positionalCount: 0...0,
-        options: [.data, OptionSpec(name: "--force", value: nil, help: "also quarantine from a corrupt record on")],
+        options: [
+            .data,
+            OptionSpec(
+                name: "--from", value: "REPLICA", help: "restore damaged or missing records from this replica or backup"
+            ),
+            OptionSpec(name: "--salvage", value: nil, help: "mark records no replica has as lost; keep all after them"),
+            OptionSpec(name: "--force", value: nil, help: "instead quarantine everything from a corrupt record on"),
+        ],
         details:
-            "Quarantined bytes go to DIR/quarantine with a JSON manifest; nothing is deleted. Needs the writer's lock.",
+            "Without options only a torn tail is quarantined. Replaced bytes go to DIR/quarantine with a JSON "
+            + "manifest; nothing is deleted. Snapshots the journal no longer backs are quarantined too. Needs the "
+            + "writer's lock. Exit 1 when damage is left.",
         run: run)
 
     static func run(_ arguments: ParsedArguments) -> Never {
         guard FileSystem.exists(arguments.folder.journal) else {
             fail("repair: no journal at \(arguments.folder.journal)", .noInput)
         }
+        let replica = arguments.options["--from"].map { DataFolder(path: $0) }
+        if let replica, !FileSystem.exists(replica.journal) {
+            fail(
+                "repair: no journal at \(replica.journal) (--from takes a replica's or backup's data folder)", .noInput)
+        }
+        if replica != nil || arguments.switches.contains("--salvage") {
+            keepingIntact(arguments, replica: replica)
+        }
         do {
             let writer = try JournalWriter(
                 folder: arguments.folder, repair: arguments.switches.contains("--force") ? .force : .tornTailOnly)
+            let head = writer.lastRecord
             say(writer.recovered.map { "repaired: \($0)" } ?? "nothing to repair")
-            say("head: \(writer.lastRecord)")
+            for moved in JournalSalvage(folder: arguments.folder).quarantineStaleSnapshots(now: SystemClock.now()) {
+                say(moved)
+            }
+            say("head: \(head)")
             exit(ExitCode.ok.rawValue)
         } catch .corrupt(let damage) {
-            say("not repaired: \(damage)\nrun `memberledger repair --force` to quarantine everything from there on")
+            say(
+                "not repaired: \(damage)\nrestore it from a replica (`repair --from DIR`), keep what is intact "
+                    + "(`repair --salvage`), or quarantine everything from there on (`repair --force`)")
             exit(ExitCode.checkFailed.rawValue)
         } catch .locked(let path, let pid) {
             fail("repair: \(JournalError.locked(path: path, pid: pid))", .tempFail)
         } catch {
             fail("repair: \(error)", .ioError)
         }
+    }
+
+    /// `--from` and `--salvage`: rebuild the journal line by line, keeping every intact record.
+    static func keepingIntact(_ arguments: ParsedArguments, replica: DataFolder?) -> Never {
+        let report: JournalSalvage.Report
+        do {
+            report = try JournalSalvage(folder: arguments.folder).repair(
+                from: replica, salvage: arguments.switches.contains("--salvage"), now: SystemClock.now())
+        } catch let failure as JournalSalvage.Failure {
+            say("not repaired: \(failure)")
+            exit(ExitCode.checkFailed.rawValue)
+        } catch JournalError.locked(let path, let pid) {
+            fail("repair: \(JournalError.locked(path: path, pid: pid))", .tempFail)
+        } catch {
+            fail("repair: \(error)", .ioError)
+        }
+        guard report.changed else {
+            say("nothing to repair\nhead: \(report.head)")
+            exit(ExitCode.ok.rawValue)
+        }
+        for seqs in report.restored {
+            let which =
+                seqs == 0...0
+                ? "the header"
+                : seqs.count == 1 ? "seq \(seqs.lowerBound)" : "seqs \(seqs.lowerBound)–\(seqs.upperBound)"
+            say("restored \(which) byte for byte from \(replica?.path ?? "the replica")")
+        }
+        for lost in report.lost { say("marked lost: \(lost)") }
+        if report.keptAfterDamage > 0 { say("kept \(report.keptAfterDamage) intact records after the damage") }
+        for difference in report.differences { say(difference) }
+        if let quarantined = report.quarantined { say("the journal as it was: \(quarantined.path)") }
+        for moved in report.snapshotsQuarantined { say(moved) }
+        say("head: \(report.head) (verified whole)")
+        exit(ExitCode.ok.rawValue)
     }
 }
 
@@ -133,13 +197,19 @@ enum SnapshotVerb {
 enum RebuildVerb {
     static let spec = VerbSpec(
         name: "rebuild",
-        summary: "Replay from seq 1 ignoring snapshots, compare with every snapshot, replace any that disagree.",
-        arguments: "", positionalCount: 0...0, options: [.data, .json], details: "", run: run)
+        summary: "Replay from seq 1 ignoring snapshots and compare with every snapshot; quarantine any that disagree.",
+        arguments: "", positionalCount: 0...0, options: [.data, .json],
+        details:
+            "A disagreeing snapshot is evidence of another history: it is moved to DIR/quarantine (never replaced), "
+            + "and rebuild exits 1 naming where history differs. Run `snapshot` for a new one.",
+        run: run)
 
     static func run(_ arguments: ParsedArguments) -> Never {
         let store = SnapshotStore(folder: arguments.folder)
         let snapshots = store.list()
         var verdicts: [(seq: Int64, verdict: String)] = []
+        var lastAgreeing: Int64 = 0
+        var firstDisagreeing: (seq: Int64, after: Int64)?
         let bySeq = Dictionary(snapshots.map { ($0.seq, $0) }, uniquingKeysWith: { first, _ in first })
         let result = replay(arguments, target: .end, useSnapshots: false) { step in
             guard let snapshot = bySeq[step.event.seq] else { return }
@@ -156,33 +226,49 @@ enum RebuildVerb {
                                 ? "its record offset differs from the journal's" : nil)
             guard let problem else {
                 verdicts.append((step.event.seq, "agrees"))
+                lastAgreeing = step.event.seq
                 return
             }
-            do {
-                try store.write(step.state, at: step.position, recordOffset: step.recordOffset)
-                verdicts.append((step.event.seq, "replaced (\(problem))"))
-            } catch {
-                verdicts.append((step.event.seq, "could not be replaced: \(error)"))
-            }
+            if firstDisagreeing == nil { firstDisagreeing = (step.event.seq, lastAgreeing) }
+            verdicts.append((step.event.seq, quarantine(snapshot.path, store: store, problem: problem)))
         }
         for snapshot in snapshots where snapshot.seq > result.state.lastSeq {
             verdicts.append((snapshot.seq, "beyond the journal's head \(result.state.lastSeq): not used"))
         }
+        let differs = firstDisagreeing.map {
+            "history differs from the snapshot's somewhere in seqs \($0.after + 1)–\($0.seq) "
+                + "(the snapshot at \($0.seq) disagrees\($0.after > 0 ? ", the one at \($0.after) agrees" : ""))"
+        }
         if arguments.json {
-            printJSON(
-                .object([
-                    ("seq", .int(result.state.lastSeq)), ("stateDigest", .string(result.state.digest)),
-                    (
-                        "snapshots",
-                        .array(verdicts.map { .object([("seq", .int($0.seq)), ("verdict", .string($0.verdict))]) })
-                    ),
-                ]))
+            var fields: [(key: String, value: JSONValue)] = [
+                ("seq", .int(result.state.lastSeq)), ("stateDigest", .string(result.state.digest)),
+                (
+                    "snapshots",
+                    .array(verdicts.map { .object([("seq", .int($0.seq)), ("verdict", .string($0.verdict))]) })
+                ),
+            ]
+            if let firstDisagreeing {
+                fields.append(("differsAfter", .int(firstDisagreeing.after)))
+                fields.append(("differsBy", .int(firstDisagreeing.seq)))
+            }
+            printJSON(.object(fields))
         } else {
             say("replayed \(result.state.lastSeq) records from seq 1: state digest \(result.state.digest)")
             if verdicts.isEmpty { say("no snapshots") }
             for (seq, verdict) in verdicts { say("snapshot at seq \(seq): \(verdict)") }
+            if let differs { say(differs) }
         }
-        exit(ExitCode.ok.rawValue)
+        exit(firstDisagreeing == nil ? ExitCode.ok.rawValue : ExitCode.checkFailed.rawValue)
+    }
+
+    /// Moves a disagreeing snapshot to quarantine; the verdict says where it went.
+    static func quarantine(_ path: String, store: SnapshotStore, problem: String) -> String {
+        do {
+            let kept = try store.quarantine(path, reason: "rebuild: \(problem)", at: SystemClock.now())
+            return "disagrees (\(problem)): moved to \(kept)"
+        } catch {
+            return "disagrees (\(problem)) and could not be moved to quarantine: \(error)"
+        }
     }
 }
 
@@ -223,23 +309,45 @@ enum ExportVerb {
 
 enum ReplayFileVerb {
     static let spec = VerbSpec(
-        name: "replay", summary: "Fold a JSON Lines file of events from an empty ledger and print the state digest.",
+        name: "replay",
+        summary: "Fold a file of events, or a journal file, from an empty ledger and print the state digest.",
         arguments: "FILE.jsonl", positionalCount: 1...1,
         options: [OptionSpec(name: "--transcript", value: nil, help: "print what every event did instead")],
-        details: "For fixtures and exports: no data folder is touched.", run: run)
+        details:
+            "For fixtures, exports and journal files (whose header, hashes and chain are checked: exit 1 when "
+            + "damaged): no data folder is touched.", run: run)
 
     static func run(_ arguments: ParsedArguments) -> Never {
         let path = arguments.positional[0]
         guard let data = FileManager.default.contents(atPath: path) else {
             fail("replay: cannot read \(path)", .noInput)
         }
-        let events: [Event]
-        do {
-            events = try EventLines.decode([UInt8](data))
-        } catch {
-            fail("replay: \(path): \(error)", .badData)
+        let bytes = [UInt8](data)
+        var events: [Event] = []
+        var state = LedgerState()
+        var outcomes: [Outcome] = []
+        if bytes.starts(with: Array(#"{"format":"memberledger-journal""#.utf8)) {
+            // A journal file: its header and chain are checked as `verify` checks them.
+            let (entries, scan) = JournalReader.entries(inJournal: bytes)
+            if let damage = scan.damage {
+                fail("replay: \(path): the journal is damaged: \(damage)", .checkFailed)
+            }
+            for entry in entries {
+                switch entry {
+                case .event(let event):
+                    events.append(event)
+                    outcomes.append(state.apply(event))
+                case .lost(let seqs): state.skipLost(seqs)
+                }
+            }
+        } else {
+            do {
+                events = try EventLines.decode(bytes)
+            } catch {
+                fail("replay: \(path): \(error)", .badData)
+            }
+            (state, outcomes) = LedgerState().replaying(events)
         }
-        let (state, outcomes) = LedgerState().replaying(events)
         if arguments.switches.contains("--transcript") {
             emit(1, Transcript.render(events: events, outcomes: outcomes, finalState: state))
         } else {

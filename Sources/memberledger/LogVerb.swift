@@ -42,12 +42,17 @@ enum LogVerb {
 
         var newest: [LogEntry] = []
         // From seq 1: the log lists every event, including those a snapshot would skip.
-        let result = replay(arguments, target: .end, useSnapshots: false) { step in
-            let entry = LogEntry(event: step.event, outcome: step.outcome)
+        func keep(_ entry: LogEntry) {
             guard filter.matches(entry) else { return }
             newest.append(entry)
             if limit > 0 && newest.count > limit * 2 { newest.removeFirst(newest.count - limit) }
         }
+        let result = replay(
+            arguments, target: .end, useSnapshots: false,
+            observe: { step in keep(LogEntry(event: step.event, outcome: step.outcome)) },
+            lost: { seqs in
+                for seq in seqs { keep(LogEntry(lost: seq, at: newest.last?.at ?? Timestamp(microseconds: 0))) }
+            })
         for entry in (limit > 0 ? Array(newest.suffix(limit)) : newest).reversed() { show(entry) }
         guard arguments.switches.contains("--follow") else { exit(ExitCode.ok.rawValue) }
         follow(from: result, folder: arguments.folder, filter: filter, show: show)

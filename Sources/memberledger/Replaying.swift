@@ -2,35 +2,98 @@ import Foundation
 import MemberLedgerCore
 import MemberLedgerJournal
 
-/// Replays a data folder's journal for a read verb, with a progress line, warnings on stderr, and the
-/// exit codes every verb shares (66 no journal, 74 unreadable).
+/// Replays a data folder's journal for a read verb, with a progress line, notes on stderr, and the exit
+/// codes every verb shares (`Docs/cli.md`, "Exit codes"): 66 no journal, 74 unreadable, 1 damaged.
+///
+/// Reads are honest: a journal with damage to acknowledged records (found now, or by the last
+/// verification and not cleared since) is refused, naming seq and byte offset; an answer that starts
+/// from a snapshot says from which seq, and when the journal behind it was last verified whole.
 func replay(
     _ arguments: ParsedArguments, target: LedgerReplay.Target? = nil, useSnapshots: Bool = true,
-    observe: ((LedgerReplay.Step) -> Void)? = nil
+    observe: ((LedgerReplay.Step) -> Void)? = nil, lost: ((ClosedRange<Int64>) -> Void)? = nil
 ) -> LedgerReplay.Result {
+    let folder = arguments.folder
+    let verb = arguments.verb.name
+    guard FileSystem.exists(folder.journal) else {
+        fail("\(verb): no journal at \(folder.journal) (is --data right?)", .noInput)
+    }
+    let verification = VerificationRecord.load(folder)
+    if let verification, let damage = verification.damage { refuseDamaged(verb, damage, foundBy: verification) }
+    let size = (try? FileManager.default.attributesOfItem(atPath: folder.journal)[.size] as? Int).map(Int64.init) ?? 0
+    let progress = Progress("replay", total: size)
+    do {
+        let result = try LedgerReplay(folder: folder).state(
+            asOf: target ?? arguments.target, useSnapshots: useSnapshots,
+            observe: { step in
+                observe?(step)
+                progress.update(done: step.position.offset, items: step.event.seq)
+            }, lost: { seqs, _ in lost?(seqs) })
+        progress.finish()
+        for warning in result.warnings { warn(warning) }
+        switch result.damage {
+        case .corrupt?: refuseDamaged(verb, result.damage!, foundBy: nil)
+        case .tornTail?:
+            warn(
+                "the journal ends in a torn tail (an interrupted append, no acknowledged record in it); what follows "
+                    + "is as of seq \(result.position.head.seq): \(result.damage!)")
+        case nil: break
+        }
+        if let seq = result.snapshotSeq {
+            let freshness =
+                verification?.summary ?? "the journal has never been verified whole (run `memberledger verify`)"
+            note("answered from the snapshot at seq \(seq) and the records after it; \(freshness)")
+        }
+        return result
+    } catch {
+        progress.finish()
+        fail("\(verb): \(error)", .ioError)
+    }
+}
+
+/// Stops a verb on damage to acknowledged records: exit 1, naming where, and what to do.
+func refuseDamaged(_ verb: String, _ damage: JournalDamage, foundBy verification: VerificationRecord?) -> Never {
+    let source = verification.map { "the verification of \($0.verifiedAt.rfc3339) found " } ?? ""
+    fail(
+        "\(verb): refused: \(source)the journal damaged: \(damage)\nanswers would leave out acknowledged "
+            + "history; see Docs/recovery.md (`memberledger repair --from REPLICA`, or `repair --salvage`)",
+        .checkFailed)
+}
+
+/// Stops a verb whose writer could not open: damage exits 1 as on every verb, a held lock 75, the rest 74.
+func writerFailed(_ verb: String, _ error: JournalError) -> Never {
+    switch error {
+    case .corrupt(let damage): refuseDamaged(verb, damage, foundBy: nil)
+    case .locked: fail("\(verb): \(error)", .tempFail)
+    default: fail("\(verb): \(error)", .ioError)
+    }
+}
+
+/// Reads the whole journal and checks every line (hash, chain, strict decoding, canonical bytes), with a
+/// progress line, and keeps the verdict in the folder for later reads. Exits 66 when there is no
+/// journal, 74 when it cannot be read.
+func verifyWhole(_ arguments: ParsedArguments) -> JournalScan {
     let folder = arguments.folder
     guard FileSystem.exists(folder.journal) else {
         fail("\(arguments.verb.name): no journal at \(folder.journal) (is --data right?)", .noInput)
     }
     let size = (try? FileManager.default.attributesOfItem(atPath: folder.journal)[.size] as? Int).map(Int64.init) ?? 0
-    let progress = Progress("replay", total: size)
+    let progress = Progress("verify", total: size, unit: "records")
     do {
-        let result = try LedgerReplay(folder: folder).state(
-            asOf: target ?? arguments.target, useSnapshots: useSnapshots
-        ) { step in
-            observe?(step)
-            progress.update(done: step.position.offset, items: step.event.seq)
+        let scan = try JournalReader(folder: folder).verify { bytes, records in
+            progress.update(done: bytes, items: records)
         }
         progress.finish()
-        for warning in result.warnings { warn(warning) }
-        if let damage = result.damage {
-            warn("the journal is damaged; what follows is as of seq \(result.position.head.seq): \(damage)")
-        }
-        return result
+        VerificationRecord(scan, verifiedAt: SystemClock.now()).save(in: folder)
+        return scan
     } catch {
         progress.finish()
         fail("\(arguments.verb.name): \(error)", .ioError)
     }
+}
+
+/// Writes a note (not a warning: nothing is wrong) to stderr.
+func note(_ line: String) {
+    emit(2, "memberledger: note: \(line)\n")
 }
 
 /// Prints one JSON value on a line.

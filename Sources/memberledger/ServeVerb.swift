@@ -102,9 +102,7 @@ enum ServeVerb {
             }
             try server.start()
         } catch let error as JournalError {
-            if case .locked = error { fail("serve: \(error)", .tempFail) }
-            if case .corrupt = error { fail("serve: \(error)", .badData) }
-            fail("serve: \(error)", .ioError)
+            writerFailed("serve", error)
         } catch {
             fail("serve: \(error)", .ioError)
         }

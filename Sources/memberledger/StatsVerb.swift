@@ -27,10 +27,16 @@ enum DigestVerb {
     static let spec = VerbSpec(
         name: "digest", summary: "Print the head seq, its chain hash and the state digest: what an auditor records.",
         arguments: "", positionalCount: 0...0, options: [.data, .asOf, .seq, .json],
-        details: "Keep SEQ:HASH outside the data folder; `verify --expect-head SEQ:HASH` proves it later.",
+        details:
+            "Verifies the whole journal first (exit 1 on damage). Keep SEQ:HASH outside the data folder; "
+            + "`verify --expect-head SEQ:HASH` proves it later.",
         run: run)
 
     static func run(_ arguments: ParsedArguments) -> Never {
+        // What an auditor writes down must be a head that `verify` accepts.
+        if let damage = verifyWhole(arguments).damage, case .corrupt = damage {
+            refuseDamaged("digest", damage, foundBy: nil)
+        }
         let result = replay(arguments)
         if arguments.json {
             printJSON(LedgerViews.digest(result.state, head: result.position.head))

@@ -24,7 +24,7 @@ struct JournalCommandTests {
         return temp
     }
 
-    @Test("verify: 0 intact, 1 damaged with seq and offset, 2 cannot open; --expect-head proves a head")
+    @Test("verify: 0 intact, 1 damaged with seq and offset, 66 no journal; --expect-head proves a head")
     func verify() throws {
         let temp = try Self.vectorFolder()
         let intact = try Self.memberledger(["verify"], in: temp.path)
@@ -35,7 +35,7 @@ struct JournalCommandTests {
             ["verify", "--expect-head", "2:" + String(repeating: "0", count: 64)], in: temp.path)
         #expect(rewritten.status == 1)
         #expect(rewritten.output.contains("head check failed: record 2"))
-        #expect(try Self.memberledger(["verify", "--data", "missing"], in: temp.path).status == 2)
+        #expect(try Self.memberledger(["verify", "--data", "missing"], in: temp.path).status == 66)
         let usage = try Self.memberledger(["verify", "--expect"], in: temp.path)
         #expect(usage.status == 64)
         #expect(usage.error.contains("did you mean --expect-head?"))
@@ -72,7 +72,7 @@ struct JournalCommandTests {
         #expect(replayed.warnings.isEmpty)
     }
 
-    @Test("rebuild replaces a snapshot whose binding to the journal is wrong, and replay then trusts the new one")
+    @Test("rebuild quarantines a snapshot whose binding to the journal is wrong and exits 1; a new one is trusted")
     func rebuildReplaces() throws {
         let temp = try Self.vectorFolder()
         _ = try Self.memberledger(["snapshot"], in: temp.path)
@@ -86,7 +86,16 @@ struct JournalCommandTests {
             .write(to: URL(fileURLWithPath: path))
         #expect(try LedgerReplay(folder: DataFolder(path: temp.appending("ledger-data"))).state().snapshotSeq == nil)
         let rebuild = try Self.memberledger(["rebuild"], in: temp.path)
-        #expect(rebuild.output.contains("snapshot at seq 3: replaced (its record offset differs from the journal's)"))
+        #expect(rebuild.status == 1)
+        #expect(
+            rebuild.output.contains(
+                "snapshot at seq 3: disagrees (its record offset differs from the journal's): moved to"))
+        #expect(rebuild.output.contains("history differs from the snapshot's somewhere in seqs 1–3"))
+        // Evidence is kept, never replaced: the snapshot and its manifest are in quarantine.
+        let quarantined = try FileManager.default.contentsOfDirectory(atPath: temp.appending("ledger-data/quarantine"))
+        #expect(quarantined.filter { $0.hasPrefix("snapshot-000000000003.mls-") }.count == 2)
+        #expect(!FileManager.default.fileExists(atPath: path))
+        _ = try Self.memberledger(["snapshot"], in: temp.path)
         let replayed = try LedgerReplay(folder: DataFolder(path: temp.appending("ledger-data"))).state()
         #expect(replayed.snapshotSeq == 3)
         #expect(replayed.warnings.isEmpty)

@@ -104,14 +104,19 @@ struct JournalRecoveryTests {
         #expect(JournalReader.scan(bytes: repeated).damage?.offset == Int64(journal.bytes.count))
     }
 
-    @Test("trailing zeros or garbage after the last record are a torn tail")
+    @Test(
+        "blocks never written (NUL bytes) after the last record are a torn tail; complete garbage lines are corruption")
     func trailingGarbage() {
         let journal = Self.journal
-        for tail in [[UInt8](repeating: 0, count: 4096), Array("garbage\nmore garbage\n{\"v\":1}\n".utf8)] {
+        for tail in [[UInt8](repeating: 0, count: 4096), [UInt8](repeating: 0, count: 100) + [10, 0, 0]] {
             let scan = JournalReader.scan(bytes: journal.bytes + tail)
             #expect(scan.damage == .tornTail(offset: Int64(journal.bytes.count), reason: scan.damage?.reason ?? ""))
             #expect(scan.head.seq == 4)
         }
+        // A complete line was written whole, so it was acknowledged: a bad one is damage to history.
+        let scan = JournalReader.scan(bytes: journal.bytes + Array("garbage\nmore garbage\n{\"v\":1}\n".utf8))
+        #expect(scan.damage == .corrupt(seq: 5, offset: Int64(journal.bytes.count), reason: scan.damage?.reason ?? ""))
+        #expect(scan.head.seq == 4)
     }
 }
 

@@ -38,6 +38,13 @@ extension LedgerState {
         return outcome
     }
 
+    /// Passes over records that `repair --salvage` recorded as lost: their seqs are taken, nothing else
+    /// changes (what they did is unknown). Precondition: `seqs` starts at the next seq.
+    public mutating func skipLost(_ seqs: ClosedRange<Int64>) {
+        precondition(seqs.lowerBound == lastSeq + 1, "lost seqs \(seqs) do not follow \(lastSeq)")
+        lastSeq = seqs.upperBound
+    }
+
     /// Where a fingerprint is remembered: idempotency keys apart from command fingerprints, because their
     /// windows differ and each window is pruned in arrival order.
     private func window(for fingerprint: String) -> FingerprintWindow {
