@@ -261,21 +261,29 @@ public struct JournalSalvage: Sendable {
     /// quarantine; returns what it moved and why.
     public func quarantineStaleSnapshots(now: Timestamp) -> [String] {
         let store = SnapshotStore(folder: folder)
-        var moved: [String] = []
-        for listing in store.list() {
+        return staleSnapshots().compactMap { listing, problem in
+            (try? store.quarantine(listing.path, reason: "repair: \(problem)", at: now)).map {
+                "snapshot at seq \(listing.seq) \(problem): moved to \($0)"
+            }
+        }
+    }
+
+    /// Each snapshot the journal does not back, said for a person (what the scrub reports).
+    public func snapshotProblems() -> [String] {
+        staleSnapshots().map { "snapshot at seq \($0.0.seq) \($0.1)" }
+    }
+
+    private func staleSnapshots() -> [(SnapshotStore.Listing, String)] {
+        SnapshotStore(folder: folder).list().compactMap { listing in
             let problem: String?
             do {
                 let snapshot = try Snapshot(fileBytes: FileSystem.readFile(listing.path))
                 problem = try Self.bindingProblem(snapshot, folder: folder)
             } catch {
-                problem = "unreadable: \(error)"
+                problem = "is unreadable: \(error)"
             }
-            guard let problem else { continue }
-            if let kept = try? store.quarantine(listing.path, reason: "repair: \(problem)", at: now) {
-                moved.append("snapshot at seq \(listing.seq) \(problem): moved to \(kept)")
-            }
+            return problem.map { (listing, $0) }
         }
-        return moved
     }
 
     /// Why the journal does not back `snapshot` (nil when it does: its record, hash and offset are there).

@@ -39,6 +39,14 @@ public enum JournalDamage: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// The seq of the first record the damage touches (one after the last good record, when torn).
+    public var corruptSeq: Int64 {
+        switch self {
+        case .corrupt(let seq, _, _): seq
+        case .tornTail: 0
+        }
+    }
+
     /// What was found wrong there.
     public var reason: String {
         switch self {

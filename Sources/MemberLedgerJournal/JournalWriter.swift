@@ -103,6 +103,15 @@ public final class JournalWriter: Sendable {
         }
     }
 
+    /// Stops every later append (it throws `.corrupt(damage)`): damage found in the journal while it is
+    /// being written (by the server's scrub) must not get records appended after it. Only reopening, which
+    /// refuses the damaged journal until it is repaired, clears it.
+    public func halt(_ damage: JournalDamage) {
+        queue.modifyState { state in
+            if state.failure == nil { state.failure = .corrupt(damage) }
+        }
+    }
+
     /// Counters since the writer opened.
     public var counters: Statistics { queue.withState { $0.statistics } }
 

@@ -22,6 +22,8 @@ final class ReadAPI: Sendable {
     private let token: [UInt8]?
     private let pool: WorkPool
     private let journal: @Sendable () -> JSONValue
+    /// Where the journal's durable part ends, and its head: what a follower may copy.
+    private let durable: @Sendable () -> (end: Int64, head: JournalHead, journalID: String)
     private let crm: @Sendable () -> JSONValue?
     /// The console, whose session cookie opens the API as the token does.
     private let console: Console
@@ -37,8 +39,10 @@ final class ReadAPI: Sendable {
     init(
         model: ReadModel, token: String?, heartbeatSeconds: Double, console: Console, handshake: String,
         journal: @escaping @Sendable () -> JSONValue,
+        durable: @escaping @Sendable () -> (end: Int64, head: JournalHead, journalID: String),
         crm: @escaping @Sendable () -> JSONValue?
     ) {
+        self.durable = durable
         self.console = console
         self.handshake = handshake
         self.model = model
@@ -163,6 +167,7 @@ final class ReadAPI: Sendable {
         guard request.method == "GET" || request.method == "HEAD" else {
             return done(.failure(.methodNotAllowed), "-")
         }
+        if segments == ["journal", "bytes"] { return journalBytes(request, finish) }
         do throws(APIError) {
             let path = segments.compactMap(\.removingPercentEncoding)
             guard path.count == segments.count else { throw .badParameter("path", "holds a malformed %-escape") }
@@ -171,6 +176,58 @@ final class ReadAPI: Sendable {
         } catch {
             done(.failure(error), "-")
         }
+    }
+
+    /// The most bytes one `/api/journal/bytes` answer carries.
+    static let journalChunkBytes: Int64 = 4 << 20
+
+    /// `/api/journal/bytes?from=OFFSET`: the journal's own bytes from `from`, never past its durable end
+    /// (so a follower never holds a record the primary could still lose), at most `journalChunkBytes` and
+    /// ending on a line end. Headers name the journal, its durable length and head, so a follower checks
+    /// it copies the journal it holds and can say how far behind it is.
+    private func journalBytes(_ request: HTTPRequest, _ finish: @escaping WebhookServer.Finish) {
+        let respond: @Sendable (HTTPResponse) -> Void = { response in
+            var response = response
+            response.headers.append(("Cache-Control", "no-store"))
+            let answer = response
+            finish { ("api/journal/bytes", "-", nil, answer) }
+        }
+        let from: Int64
+        do throws(APIError) {
+            let parameters = try APIParameters(request.query, accepted: ["from"])
+            from = try parameters.integer("from", in: 0...Int64.max) ?? 0
+            let (end, _, _) = durable()
+            if from > end {
+                throw .badParameter(
+                    "from",
+                    "\(from) is past the journal's durable end \(end): this copy is not of this journal "
+                        + "as it stands (was the primary repaired?)")
+            }
+        } catch {
+            return respond(error.response)
+        }
+        let submitted = pool.submit { [durable, model] in
+            let (end, head, journalID) = durable()
+            var body: [UInt8] = []
+            do {
+                let file = try FileDescriptor.open(model.folder.journal, O_RDONLY)
+                defer { file.close() }
+                body = try file.read(count: Int(min(end - from, Self.journalChunkBytes)), at: from)
+            } catch {
+                return respond(APIError.failed("the journal could not be read: \(error)").response)
+            }
+            // A whole number of lines: a follower appends what it verified, line by line.
+            if from + Int64(body.count) < end, let last = body.lastIndex(of: 10) { body.removeSubrange((last + 1)...) }
+            respond(
+                HTTPResponse(
+                    status: 200,
+                    headers: [
+                        ("Content-Type", "application/octet-stream"), ("X-Journal-Id", journalID),
+                        ("X-Journal-Durable-Length", "\(end)"), ("X-Journal-Head", head.description),
+                        ("X-Journal-Head-Recorded-At", head.recordedAt.rfc3339),
+                    ], body: body))
+        }
+        if !submitted { respond(APIError.busy("too many reads of the past are running; retry shortly").response) }
     }
 
     /// The path after `/api/`, split at `/`.

@@ -41,6 +41,10 @@ public struct ServerConfiguration: Sendable {
     /// A reverse proxy in front is trusted for `X-Forwarded-For` and `X-Forwarded-Proto` (the console's
     /// login limit counts clients, not the proxy; its cookie is `Secure` behind https).
     public var behindProxy: Bool
+    /// Seconds between scrubs (whole-journal verifications; one runs at start); 0: only at start.
+    public var scrubInterval: Double
+    /// The most bytes a scheduled scrub reads per second.
+    public var scrubBytesPerSecond: Double
 
     /// Creates a configuration.
     public init(
@@ -50,8 +54,11 @@ public struct ServerConfiguration: Sendable {
         accessLog: @escaping @Sendable (String) -> Void = { _ in },
         clock: @escaping @Sendable () -> Timestamp = SystemClock.now, storage: any JournalStorage = SystemStorage(),
         snapshotEvery: Int = 100_000, snapshotCheckSeconds: Double = 30, crm: CRMSetup? = nil,
-        adminToken: String? = nil, streamHeartbeatSeconds: Double = 15, behindProxy: Bool = false
+        adminToken: String? = nil, streamHeartbeatSeconds: Double = 15, behindProxy: Bool = false,
+        scrubInterval: Double = 86_400, scrubBytesPerSecond: Double = 32 * 1_048_576
     ) {
+        self.scrubInterval = scrubInterval
+        self.scrubBytesPerSecond = scrubBytesPerSecond
         self.folder = folder
         self.http = http
         self.handshake = handshake

@@ -75,13 +75,23 @@ public final class WebhookServer: Sendable {
         self.connector = connector
         let clock = configuration.clock
         let console = Console(token: configuration.adminToken, behindProxy: configuration.behindProxy)
-        let verification = JournalVerification(folder: configuration.folder)
+        let verification = JournalVerification(folder: configuration.folder, clock: configuration.clock) {
+            [writer] damage in
+            // Nothing may be appended after a hole: writes stop until the journal is repaired.
+            writer.halt(damage)
+            let message = "the scrub found the journal damaged: \(damage); writes stopped (see Docs/recovery.md)"
+            configuration.accessLog("error: \(message)")
+        }
         self.console = console
         self.verification = verification
         api = ReadAPI(
             model: model, token: configuration.adminToken, heartbeatSeconds: configuration.streamHeartbeatSeconds,
             console: console, handshake: configuration.handshake,
             journal: { Self.journalFigures(writer: writer, model: model, verification: verification) },
+            durable: {
+                let position = writer.position.position
+                return (position.offset, position.head, position.journalID)
+            },
             crm: { connector.health(now: clock()) })
         let cores = ProcessInfo.processInfo.activeProcessorCount
         // Below the loops' priority: a genpass burst (80 ms of PBKDF2 each) must not hold up the updateusers
@@ -110,6 +120,7 @@ public final class WebhookServer: Sendable {
         http.withLock { $0 = server }
         api.listening(at: "http://\(configuration.http.host):\(server.port)")
         api.model.rebuildHistory()
+        verification.schedule(every: configuration.scrubInterval, bytesPerSecond: configuration.scrubBytesPerSecond)
         connector.start { [self] payload in
             if case .success = appendWaiting(EventDraft(payload)) { return true }
             return false
@@ -141,6 +152,7 @@ public final class WebhookServer: Sendable {
         let server = http.withLock { $0 }
         server?.shutdown()
         periodicSnapshots.withLock { $0 }?.stop()
+        verification.stop()
         connector.stop()
         hashing.stop()
         deadlines.stop()
@@ -224,13 +236,15 @@ public final class WebhookServer: Sendable {
                 return finish { ("healthz", "-", nil, Self.methodNotAllowed("GET")) }
             }
             let head = ledger.writer.lastRecord
+            let damaged = verification.damage != nil
+            let healthy = !damaged && !stopped.load(ordering: .relaxed)
             var fields: [(key: String, value: JSONValue)] = [
-                ("status", stopped.load(ordering: .relaxed) ? "stopped" : "ok"), ("seq", .int(head.seq)),
-                ("chainHash", .string(head.hash)),
+                ("status", .string(damaged ? "damaged" : healthy ? "ok" : "stopped")), ("seq", .int(head.seq)),
+                ("chainHash", .string(head.hash)), ("scrub", verification.json),
             ]
             if let crm = connector.health(now: configuration.clock()) { fields.append(("crm", crm)) }
             let body: JSONValue = .object(fields)
-            let status = stopped.load(ordering: .relaxed) ? 503 : 200
+            let status = healthy ? 200 : 503
             finish { ("healthz", "-", nil, .json(status, JSONWriter.bytes(body))) }
         case "/metrics":
             guard request.method == "GET" else { return finish { ("metrics", "-", nil, Self.methodNotAllowed("GET")) } }
@@ -238,7 +252,8 @@ public final class WebhookServer: Sendable {
             let text = metrics.render(
                 records: counters.records, syncs: counters.syncs, largestBatch: counters.largestBatch,
                 syncSeconds: counters.syncSeconds, maxSyncSeconds: counters.maxSyncSeconds,
-                head: ledger.writer.lastRecord.seq, extra: connector.metrics(now: configuration.clock()))
+                head: ledger.writer.lastRecord.seq,
+                extra: connector.metrics(now: configuration.clock()) + verification.metrics)
             finish {
                 (
                     "metrics", "-", nil,
@@ -453,6 +468,7 @@ public final class WebhookServer: Sendable {
 
     /// Takes a place in the append queue, or the refusal when the journal has stopped or the queue is full.
     private func admission() -> Refusal? {
+        if let damage = verification.damage { return Self.damaged(damage) }
         if stopped.load(ordering: .relaxed) {
             return Refusal(
                 Self.unavailable("the journal has stopped after a write failure; the server must be restarted"))
@@ -480,12 +496,22 @@ public final class WebhookServer: Sendable {
         unavailable("the disk is slow and the request is not recorded yet; retry shortly"))
 
     /// The answer to a journal error; a failed write or sync stops the journal (fail-stop) once.
+    /// The refusal while a scrub's damage stands: nothing is appended after a hole.
+    private static func damaged(_ damage: JournalDamage) -> Refusal {
+        Refusal(
+            unavailable(
+                "the journal is damaged at seq \(damage.corruptSeq), byte \(damage.offset); writes are stopped until "
+                    + "an admin repairs it"))
+    }
+
     private func refused(by error: JournalError) -> Refusal {
         switch error {
         case .stillWriting:
             return Self.slowDisk
         case .recordTooLarge(let bytes, let limit):
             return Refusal(Self.error(413, JournalError.recordTooLarge(bytes: bytes, limit: limit).description))
+        case .corrupt(let damage):
+            return Self.damaged(damage)
         default:
             if !stopped.exchange(true, ordering: .relaxed) { onJournalFailure(error) }
             return Refusal(Self.unavailable("the journal could not record the request (\(error)); retry later"))

@@ -29,6 +29,11 @@ enum ServeVerb {
             OptionSpec(
                 name: "--heartbeat", value: "SECONDS",
                 help: "seconds between the live feed's keep-alive comments (default 15; below a proxy's idle timeout)"),
+            OptionSpec(
+                name: "--scrub-every", value: "SECONDS",
+                help: "seconds between whole-journal verifications (default 86400; one runs at start; 0: only then)"),
+            OptionSpec(
+                name: "--scrub-rate", value: "MB", help: "the most MB a scheduled scrub reads per second (default 32)"),
         ],
         details: """
             The handshake comes from MEMBERLEDGER_HANDSHAKE, else DIR/handshake (made on first start), and
@@ -36,7 +41,8 @@ enum ServeVerb {
             the read API (/api/..., Docs/api.md), comes from MEMBERLEDGER_ADMIN_TOKEN, else DIR/admin-token (made
             on first start): 32 or more ASCII letters and digits, never the handshake. The access log goes to
             stderr. While running, a snapshot is written every 100000 events (checked every
-            30 s), so a restart after a crash replays only the tail. SIGINT or SIGTERM: stop accepting, finish
+            30 s), so a restart after a crash replays only the tail. The journal and snapshots are scrubbed
+            (verified whole) at start and daily; damage found stops writes (503) and shows in /healthz. SIGINT or SIGTERM: stop accepting, finish
             requests in flight, write a snapshot, exit 0. See Docs/http.md.
             With a CRM connection saved (`memberledger crm connect`), the server records the link, pulls
             contacts after genpass, updateuser and batchsync, and writes back what the site decided through a
@@ -74,6 +80,11 @@ enum ServeVerb {
             }
             heartbeat = seconds
         }
+        let scrubEvery = Double(arguments.options["--scrub-every"] ?? "86400") ?? -1
+        let scrubRate = Double(arguments.options["--scrub-rate"] ?? "32") ?? -1
+        guard scrubEvery >= 0, scrubRate > 0 else {
+            usageError(spec, "--scrub-every takes seconds ≥ 0 and --scrub-rate MB per second > 0")
+        }
         // SIGINT and SIGTERM are blocked before any thread starts (threads inherit the mask), so they stay
         // pending until the main thread takes them with sigwait and shuts down in order.
         var stopSignals = sigset_t()
@@ -92,7 +103,8 @@ enum ServeVerb {
         let configuration = ServerConfiguration(
             folder: folder, http: http, handshake: handshake, catalog: catalog, passwordIterations: iterations,
             accessLog: { line in accessLog.write(line) }, crm: crmSetup(arguments), adminToken: adminToken,
-            streamHeartbeatSeconds: heartbeat, behindProxy: arguments.switches.contains("--behind-proxy"))
+            streamHeartbeatSeconds: heartbeat, behindProxy: arguments.switches.contains("--behind-proxy"),
+            scrubInterval: scrubEvery, scrubBytesPerSecond: scrubRate * 1_048_576)
         let server: WebhookServer
         do {
             server = try WebhookServer(configuration: configuration) { error in
