@@ -21,6 +21,8 @@ public struct DataFolder: Sendable, Hashable {
     public var quarantine: String { "\(path)/quarantine" }
     /// The last whole-journal verification (`VerificationRecord`).
     public var verification: String { "\(path)/verified.json" }
+    /// Says the folder was restored from a snapshot alone (`SnapshotRestore`).
+    public var restoredMarker: String { "\(path)/restored.json" }
     /// The writer's lock file (holds the writer's pid).
     public var lock: String { "\(path)/lock" }
 

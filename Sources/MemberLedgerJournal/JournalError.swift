@@ -14,6 +14,8 @@ public enum JournalError: Error, Sendable, Equatable, CustomStringConvertible {
     case closed
     /// There is no journal in the data folder.
     case noJournal(path: String)
+    /// The folder was restored from the snapshot at `seq` and has no journal: nothing may be written.
+    case restoredFromSnapshot(seq: Int64)
     /// The record is queued but not durable within the caller's time limit; it will still be written (or
     /// the writer poisoned), so a retry finds it as a duplicate.
     case stillWriting(seq: Int64)
@@ -30,6 +32,9 @@ public enum JournalError: Error, Sendable, Equatable, CustomStringConvertible {
         case .poisoned(let error): "journal stopped after a failed write or sync (\(error)); reopen it to recover"
         case .closed: "journal writer is closed"
         case .noJournal(let path): "no journal at \(path)"
+        case .restoredFromSnapshot(let seq):
+            "this folder was restored from the snapshot at seq \(seq) and has no journal; bring the journal back "
+                + "from a replica (`memberledger repair --from REPLICA`) before anything is written"
         case .stillWriting(let seq): "record \(seq) is not durable yet; the disk is slow"
         case .recordTooLarge(let bytes, let limit):
             "an event of \(bytes) bytes is over the \(limit)-byte limit of a record; nothing was written"

@@ -99,6 +99,22 @@ public final class JournalReplica {
         lock.close()
     }
 
+    /// Copies `source`'s journal from where this copy ends up to `end` (its verified good length), in
+    /// large chunks of whole lines, each checked on the way in. Returns the copy's head.
+    @discardableResult
+    public func copy(from source: DataFolder, through end: Int64, journalID: String) throws -> JournalHead {
+        let file = try FileDescriptor.open(source.journal, O_RDONLY)
+        defer { file.close() }
+        while length < end {
+            var chunk = try file.read(count: Int(min(end - length, 4 << 20)), at: length)
+            if length + Int64(chunk.count) < end, let last = chunk.lastIndex(of: 10) {
+                chunk.removeSubrange((last + 1)...)
+            }
+            guard try append(chunk, journalID: journalID) > 0 else { break }
+        }
+        return head
+    }
+
     /// Keeps in the folder that the copy, every line of which was checked on arrival, is verified up to
     /// its head at `now` (what its read verbs report).
     public func noteVerified(at now: Timestamp) {

@@ -76,6 +76,39 @@ public struct JournalSalvage: Sendable {
         self.folder = folder
     }
 
+    /// Brings back a journal that is missing altogether from `replica` (a verified byte copy of its good
+    /// part); a folder restored from a snapshot must then hold that snapshot's record, or nothing is kept.
+    public func restoreMissing(from replica: DataFolder) throws -> Report {
+        let scan = try JournalReader(folder: replica).verify()
+        if case .corrupt? = scan.damage {
+            throw Failure.cannotFill(
+                seqs: 1...max(1, scan.head.seq + 1), offset: scan.goodLength,
+                why: "the replica is damaged too: \(scan.damage!)")
+        }
+        guard let journalID = scan.journalID else { throw Failure.headerDamaged("the replica has no header") }
+        let restore = SnapshotRestore(folder: folder)
+        let marker = restore.marker
+        if let marker, marker.journalID != journalID { throw Failure.otherJournal(journalID) }
+        let copy = try JournalReplica(folder: folder)
+        let head = try copy.copy(from: replica, through: scan.goodLength, journalID: journalID)
+        if let marker {
+            let snapshot = try Snapshot(fileBytes: FileSystem.readFile(marker.path))
+            if let problem = try Self.bindingProblem(snapshot, folder: folder) {
+                try FileSystem.rename(
+                    folder.journal,
+                    to: "\(folder.quarantine)/journal-from-replica-\(marker.restoredAt.microseconds).jsonl")
+                throw Failure.cannotFill(
+                    seqs: marker.record.seq...marker.record.seq, offset: snapshot.recordOffset,
+                    why: "the replica's journal does not hold the restored snapshot's record: the snapshot \(problem)")
+            }
+            try restore.finish()
+        }
+        var report = Report()
+        report.restored = head.seq > 0 ? [1...head.seq] : []
+        report.head = head
+        return report
+    }
+
     /// Repairs the journal under the writer's lock: restores from `replica` what it can, salvages the rest
     /// when `salvage` is set, and reports; throws `Failure` when damage is left that neither may fill.
     public func repair(from replica: DataFolder?, salvage: Bool, now: Timestamp) throws -> Report {

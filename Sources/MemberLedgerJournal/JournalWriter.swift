@@ -267,6 +267,9 @@ public final class JournalWriter: Sendable {
     private static func openJournal(
         _ folder: DataFolder, clock: () -> Timestamp, newJournalID: String?
     ) throws(JournalError) -> FileDescriptor {
+        if !FileSystem.exists(folder.journal), let marker = SnapshotRestore(folder: folder).marker {
+            throw .restoredFromSnapshot(seq: marker.record.seq)
+        }
         do {
             // A new journal appears whole (header written, synced, renamed into place), so an empty or
             // header-less journal file is always damage, never a journal being created.

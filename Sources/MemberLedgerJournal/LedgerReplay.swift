@@ -108,6 +108,20 @@ public struct LedgerReplay: Sendable {
             warnings: warnings, damage: scan.damage, transitions: transitions)
     }
 
+    /// The state of a folder restored from a snapshot alone (`SnapshotRestore`), as a replay's result at
+    /// the snapshot's record; nil when the folder was not restored so.
+    public func restoredState() throws -> (Result, SnapshotRestore.Marker)? {
+        guard SnapshotRestore(folder: folder).marker != nil else { return nil }
+        let (state, marker) = try SnapshotRestore(folder: folder).state()
+        let position = JournalReader.Position(journalID: marker.journalID, head: marker.record, offset: 0)
+        return (
+            Result(
+                state: state, position: position, recordOffset: 0, snapshotSeq: marker.record.seq, warnings: [],
+                damage: nil),
+            marker
+        )
+    }
+
     /// The newest snapshot at or before the target that belongs to this journal and this reducer version,
     /// decoded; others are skipped with a warning.
     private func newestUsableSnapshot(

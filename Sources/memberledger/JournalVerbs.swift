@@ -107,13 +107,17 @@ enum RepairVerb {
         run: run)
 
     static func run(_ arguments: ParsedArguments) -> Never {
-        guard FileSystem.exists(arguments.folder.journal) else {
-            fail("repair: no journal at \(arguments.folder.journal)", .noInput)
-        }
         let replica = arguments.options["--from"].map { DataFolder(path: $0) }
         if let replica, !FileSystem.exists(replica.journal) {
             fail(
                 "repair: no journal at \(replica.journal) (--from takes a replica's or backup's data folder)", .noInput)
+        }
+        guard FileSystem.exists(arguments.folder.journal) else {
+            guard let replica else {
+                fail("repair: no journal at \(arguments.folder.journal) (give a replica: --from DIR)", .noInput)
+            }
+            report(
+                attempt { try JournalSalvage(folder: arguments.folder).restoreMissing(from: replica) }, from: replica)
         }
         if replica != nil || arguments.switches.contains("--salvage") {
             keepingIntact(arguments, replica: replica)
@@ -142,11 +146,22 @@ enum RepairVerb {
 
     /// `--from` and `--salvage`: rebuild the journal line by line, keeping every intact record.
     static func keepingIntact(_ arguments: ParsedArguments, replica: DataFolder?) -> Never {
-        let report: JournalSalvage.Report
+        let salvage = arguments.switches.contains("--salvage")
+        report(
+            attempt {
+                try JournalSalvage(folder: arguments.folder).repair(
+                    from: replica, salvage: salvage, now: SystemClock.now())
+            }, from: replica)
+    }
+
+    /// Runs a repair, stopping the verb on failure: 1 when damage is left, 75 when the folder is in use.
+    static func attempt(_ body: () throws -> JournalSalvage.Report) -> JournalSalvage.Report {
         do {
-            report = try JournalSalvage(folder: arguments.folder).repair(
-                from: replica, salvage: arguments.switches.contains("--salvage"), now: SystemClock.now())
+            return try body()
         } catch let failure as JournalSalvage.Failure {
+            say("not repaired: \(failure)")
+            exit(ExitCode.checkFailed.rawValue)
+        } catch let failure as JournalReplica.Failure {
             say("not repaired: \(failure)")
             exit(ExitCode.checkFailed.rawValue)
         } catch JournalError.locked(let path, let pid) {
@@ -154,7 +169,11 @@ enum RepairVerb {
         } catch {
             fail("repair: \(error)", .ioError)
         }
-        guard report.changed else {
+    }
+
+    /// Prints what a repair did, every seq restored and lost, and exits 0.
+    static func report(_ report: JournalSalvage.Report, from replica: DataFolder?) -> Never {
+        guard report.changed || !report.restored.isEmpty else {
             say("nothing to repair\nhead: \(report.head)")
             exit(ExitCode.ok.rawValue)
         }

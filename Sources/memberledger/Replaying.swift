@@ -14,6 +14,7 @@ func replay(
 ) -> LedgerReplay.Result {
     let folder = arguments.folder
     let verb = arguments.verb.name
+    if !FileSystem.exists(folder.journal), let restored = restoredAnswer(arguments, target: target) { return restored }
     guard FileSystem.exists(folder.journal) else {
         fail("\(verb): no journal at \(folder.journal) (is --data right?)", .noInput)
     }
@@ -50,6 +51,30 @@ func replay(
     }
 }
 
+/// The answer of a folder restored from a snapshot alone: the state at the snapshot's seq, marked as such;
+/// any other point in history is refused, for its records are gone.
+private func restoredAnswer(_ arguments: ParsedArguments, target: LedgerReplay.Target?) -> LedgerReplay.Result? {
+    let restored: (LedgerReplay.Result, SnapshotRestore.Marker)?
+    do {
+        restored = try LedgerReplay(folder: arguments.folder).restoredState()
+    } catch {
+        fail("\(arguments.verb.name): the restored snapshot does not check out: \(error)", .badData)
+    }
+    guard let (result, marker) = restored else { return nil }
+    let seq = marker.record.seq
+    switch target ?? arguments.target {
+    case .end, .seq(seq): break
+    default:
+        fail(
+            "\(arguments.verb.name): this folder was restored from the snapshot at seq \(seq) alone: only the state "
+                + "at that seq is known", .noInput)
+    }
+    warn(
+        "RESTORED FROM A SNAPSHOT: this is the state at seq \(seq) (\(marker.record.recordedAt.rfc3339)), restored "
+            + "\(marker.restoredAt.rfc3339); the journal is lost, so no history and nothing after it")
+    return result
+}
+
 /// Stops a verb on damage to acknowledged records: exit 1, naming where, and what to do.
 func refuseDamaged(_ verb: String, _ damage: JournalDamage, foundBy verification: VerificationRecord?) -> Never {
     let source = verification.map { "the verification of \($0.verifiedAt.rfc3339) found " } ?? ""
@@ -64,6 +89,7 @@ func writerFailed(_ verb: String, _ error: JournalError) -> Never {
     switch error {
     case .corrupt(let damage): refuseDamaged(verb, damage, foundBy: nil)
     case .locked: fail("\(verb): \(error)", .tempFail)
+    case .restoredFromSnapshot: fail("\(verb): \(error)", .noInput)
     default: fail("\(verb): \(error)", .ioError)
     }
 }

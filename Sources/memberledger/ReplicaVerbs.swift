@@ -136,16 +136,7 @@ enum BackupVerb {
         let copy = DataFolder(path: target)
         let replica = openReplica(copy, verb: "backup")
         do {
-            let file = try FileDescriptor.open(source.journal, O_RDONLY)
-            defer { file.close() }
-            while replica.length < scan.goodLength {
-                var chunk = try file.read(
-                    count: Int(min(scan.goodLength - replica.length, 4 << 20)), at: replica.length)
-                if replica.length + Int64(chunk.count) < scan.goodLength, let last = chunk.lastIndex(of: 10) {
-                    chunk.removeSubrange((last + 1)...)
-                }
-                guard try replica.append(chunk, journalID: journalID) > 0 else { break }
-            }
+            try replica.copy(from: source, through: scan.goodLength, journalID: journalID)
         } catch let failure as JournalReplica.Failure {
             fail("backup: \(failure)", .checkFailed)
         } catch {
@@ -177,5 +168,45 @@ enum BackupVerb {
         say("backup of \(source.path) in \(copy.path): \(replica.head.seq) records, head \(replica.head), verified")
         if snapshots > 0 { say("snapshots copied: \(snapshots)") }
         exit(ExitCode.ok.rawValue)
+    }
+}
+
+/// `memberledger restore --snapshot FILE`: with the journal lost and no replica, a folder the admin can
+/// read again, from a snapshot alone and clearly marked so.
+enum RestoreVerb {
+    static let spec = VerbSpec(
+        name: "restore",
+        summary: "With the journal lost, make a folder readable from a snapshot alone (marked restored).",
+        arguments: "", positionalCount: 0...0,
+        options: [.data, OptionSpec(name: "--snapshot", value: "FILE", help: "the snapshot file (required)")],
+        details:
+            "The folder must have no journal. Read verbs then answer as of the snapshot's seq, each answer marked; "
+            + "nothing can be written until `repair --from REPLICA` brings the journal back (which must hold the "
+            + "snapshot's record).",
+        run: run)
+
+    static func run(_ arguments: ParsedArguments) -> Never {
+        guard let path = arguments.options["--snapshot"] else {
+            usageError(spec, "give the snapshot with --snapshot FILE")
+        }
+        let folder = arguments.folder
+        guard !FileSystem.exists(folder.journal) else {
+            fail(
+                "restore: \(folder.journal) exists: a journal is never replaced by a snapshot (see `repair`)",
+                .usage)
+        }
+        do {
+            let marker = try SnapshotRestore(folder: folder).restore(snapshot: path, now: SystemClock.now())
+            say(
+                "restored \(folder.path) from the snapshot at seq \(marker.record.seq) (record hash "
+                    + "\(marker.record.hash), recorded \(marker.record.recordedAt.rfc3339))")
+            say("read verbs answer as of seq \(marker.record.seq), marked RESTORED; history before it is gone")
+            say("to take writes again: memberledger repair --from REPLICA --data \(folder.path)")
+            exit(ExitCode.ok.rawValue)
+        } catch let error as SystemError {
+            fail("restore: \(error)", .noInput)
+        } catch {
+            fail("restore: \(path): \(error)", .badData)
+        }
     }
 }

@@ -7,7 +7,7 @@ let verbs: [VerbSpec] = [
     ServeVerb.spec, LogVerb.spec, HistoryVerb.spec, ShowVerb.spec, StatsVerb.spec, DigestVerb.spec, VerifyVerb.spec,
     RepairVerb.spec, SnapshotVerb.spec, RebuildVerb.spec, WebhookURLVerb.spec, CatalogVerb.spec, ImportVerb.spec,
     ExportVerb.spec, RecordVerb.spec, ReplayFileVerb.spec, CRMVerb.spec, OutboxVerb.spec, PasswordVerb.spec,
-    FollowVerb.spec, BackupVerb.spec,
+    FollowVerb.spec, BackupVerb.spec, RestoreVerb.spec,
 ]
 
 let overview = """
