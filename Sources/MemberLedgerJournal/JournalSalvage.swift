@@ -112,6 +112,7 @@ public struct JournalSalvage: Sendable {
     /// Repairs the journal under the writer's lock: restores from `replica` what it can, salvages the rest
     /// when `salvage` is set, and reports; throws `Failure` when damage is left that neither may fill.
     public func repair(from replica: DataFolder?, salvage: Bool, now: Timestamp) throws -> Report {
+        try folder.create()
         let lock = try JournalWriter.takeLock(folder)
         defer { lock.close() }
         let original = try FileSystem.readFile(folder.journal)
