@@ -43,7 +43,7 @@ let package = Package(
             name: "MemberLedgerCampaigns",
             dependencies: [
                 "MemberLedgerCore", "MemberLedgerJournal", "MemberLedgerHTTP", "MemberLedgerWebhooks",
-                "MemberLedgerServer", "MemberLedgerTesting",
+                "MemberLedgerServer", "MemberLedgerTesting", "MemberLedgerSystem",
             ]
         ),
         .executableTarget(

@@ -19,6 +19,10 @@ public struct ReliabilityRun: Sendable {
         public var parserInputs: Int
         /// Mutated requests sent to the real server.
         public var serverInputs: Int
+        /// Seeded byte damages repaired with and without a replica.
+        public var recoverySeeds: Int = 200
+        /// SIGKILLs of a primary or its follower under load.
+        public var followerKills: Int = 6
 
         /// A look: every campaign, a little.
         public static let quick = Scale(
@@ -27,7 +31,7 @@ public struct ReliabilityRun: Sendable {
         /// The documented figures.
         public static let long = Scale(
             crashRounds: 100, maintenanceRounds: 20, faultSeeds: 5_000, sweepStride: 1, parserInputs: 1_000_000,
-            serverInputs: 50_000)
+            serverInputs: 50_000, recoverySeeds: 1_000, followerKills: 100)
     }
 
     /// The size of this run.
@@ -70,6 +74,12 @@ public struct ReliabilityRun: Sendable {
             try sweeper.sweepSnapshot(in: folder, stride: scale.sweepStride, report: &sweep)
         }
         done(sweep)
+
+        done(
+            RecoveryCampaign(scratch: "\(scratch)/recovery").run(
+                source: DataFolder(path: crashData), seeds: (seed &+ 5)..<(seed &+ 5 &+ UInt64(scale.recoverySeeds))))
+        try FileManager.default.createDirectory(atPath: "\(scratch)/follower", withIntermediateDirectories: true)
+        done(FollowerKillCampaign(scratch: "\(scratch)/follower").run(rounds: scale.followerKills, seed: seed &+ 6))
 
         done(HandshakeTimingCampaign().run())
 

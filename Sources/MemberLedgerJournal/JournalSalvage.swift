@@ -155,6 +155,8 @@ public struct JournalSalvage: Sendable {
         /// Fills seqs from `head.seq + 1` up to `before` (exclusive) from the replica, then, if allowed,
         /// with a lost-records line whose `original` is `link`.
         func fill(before next: Int64?, link: String?, offset: Int64, badLines: Int) throws {
+            // Without a record after them, the bad lines say how many records are missing from here.
+            let through = next.map { $0 - 1 } ?? (head.seq + Int64(badLines))
             while true {
                 let wanted = head.seq + 1
                 guard next.map({ wanted < $0 }) ?? true, let line = donor[wanted],
@@ -168,7 +170,6 @@ public struct JournalSalvage: Sendable {
                     report.restored.append(wanted...wanted)
                 }
             }
-            let through = next.map { $0 - 1 } ?? (head.seq + Int64(badLines))
             guard through > head.seq else {
                 if let link, link != head.hash { throw Failure.unlinked(seq: next ?? head.seq + 1, offset: offset) }
                 return
@@ -193,9 +194,15 @@ public struct JournalSalvage: Sendable {
             let line = own[index]
             index += 1
             guard let parsed = line.parsed else {
-                // A line never written whole (no newline, or NUL bytes) held no acknowledged record.
-                let unwritten = index == own.count && original.last != 10 || line.bytes.contains(0)
-                if !unwritten { pendingBad = (pendingBad?.offset ?? line.offset, (pendingBad?.count ?? 0) + 1) }
+                // Only an incomplete last line was never written whole; any complete bad line may have held
+                // an acknowledged record, so it is marked lost, never dropped silently.
+                let unwritten = index == own.count && original.last != 10
+                if !unwritten {
+                    // How many records the bad bytes held: the record starts still in them (damage may add
+                    // or remove newlines), at least one.
+                    let starts = Self.occurrences(of: JournalFormat.recordStart, in: line.bytes)
+                    pendingBad = (pendingBad?.offset ?? line.offset, (pendingBad?.count ?? 0) + starts)
+                }
                 damageSeen = true
                 continue
             }
@@ -225,7 +232,7 @@ public struct JournalSalvage: Sendable {
         // Damage at the end, or records the journal lost that the replica still has.
         try fill(
             before: nil, link: nil, offset: pendingBad?.offset ?? Int64(original.count),
-            badLines: pendingBad?.count ?? 0)
+            badLines: pendingBad.map { max(1, $0.count) } ?? 0)
         report.head = head
         guard output != original else { return report }
         let check = JournalReader.scan(bytes: output)
@@ -338,18 +345,57 @@ public struct JournalSalvage: Sendable {
         return nil
     }
 
-    /// The journal's lines, each checked as the scanner checks it (without the chain).
+    /// How many times `pattern` occurs in `bytes`.
+    private static func occurrences(of pattern: [UInt8], in bytes: ArraySlice<UInt8>) -> Int {
+        guard bytes.count >= pattern.count else { return 0 }
+        var count = 0
+        var index = bytes.startIndex
+        while index <= bytes.endIndex - pattern.count {
+            if bytes[index] == pattern[0] && bytes[index...].starts(with: pattern) { count += 1 }
+            index += 1
+        }
+        return count
+    }
+
+    /// The journal's lines, each checked as the scanner checks it (without the chain). A bad line that
+    /// ends in a valid record (damage destroyed the newline before it, joining two lines) is split there,
+    /// and a valid line followed by one stray byte (its newline damaged) is that line, so no intact record
+    /// is lost to a damaged line end.
     private static func lines(of bytes: [UInt8]) -> [Line] {
         var lines: [Line] = []
         var start = 0
         while start < bytes.count {
             let end = bytes[start...].firstIndex(of: 10) ?? bytes.count
-            let slice = bytes[start..<end]
             let complete = end < bytes.count
-            let parsed = complete ? slice.withUnsafeBytes { try? JournalLine($0, verify: true) } : nil
-            lines.append(Line(offset: Int64(start), bytes: slice, parsed: parsed))
+            lines += checked(bytes[start..<end], at: Int64(start), complete: complete)
             start = end + 1
         }
         return lines
+    }
+
+    private static func checked(_ slice: ArraySlice<UInt8>, at offset: Int64, complete: Bool) -> [Line] {
+        let parsed = complete ? slice.withUnsafeBytes { try? JournalLine($0, verify: true) } : nil
+        // An incomplete last line is torn unless it is a whole record and one byte (a damaged newline).
+        guard parsed == nil, complete || slice.count > 1 else {
+            return [Line(offset: offset, bytes: slice, parsed: parsed)]
+        }
+        // A valid line and one byte: the newline after it was damaged into something else.
+        if slice.count > 1, let whole = slice.dropLast().withUnsafeBytes({ try? JournalLine($0, verify: true) }) {
+            return [Line(offset: offset, bytes: slice.dropLast(), parsed: whole)]
+        }
+        guard complete else { return [Line(offset: offset, bytes: slice, parsed: nil)] }
+        for marker in [JournalFormat.recordStart, JournalFormat.lostStart] {
+            var index = slice.index(before: slice.endIndex)
+            while index > slice.startIndex {
+                if slice[index] == marker[0], slice[index...].starts(with: marker),
+                    let tail = slice[index...].withUnsafeBytes({ try? JournalLine($0, verify: true) })
+                {
+                    return checked(slice[..<index], at: offset, complete: true)
+                        + [Line(offset: offset + Int64(index - slice.startIndex), bytes: slice[index...], parsed: tail)]
+                }
+                index = slice.index(before: index)
+            }
+        }
+        return [Line(offset: offset, bytes: slice, parsed: nil)]
     }
 }

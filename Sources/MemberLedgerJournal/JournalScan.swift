@@ -149,14 +149,20 @@ struct JournalScanner {
             guard complete else { throw .incomplete }
             parsed = try JournalLine(line, verify: verify)
         } catch {
-            let unwritten = error == .incomplete || line.contains(0)
+            // A whole record and one byte that is not a newline was never a torn write (whose bytes are
+            // a prefix of what was written): the acknowledged record's newline is damaged.
+            let lineEndDamaged =
+                error == .incomplete && line.count > 1
+                && (try? JournalLine(UnsafeRawBufferPointer(rebasing: line.dropLast()), verify: verify)) != nil
+            let unwritten = (error == .incomplete || line.contains(0)) && !lineEndDamaged
             if unwritten && journalID != nil {
                 if suspect == nil { suspect = (offset, "\(what): \(error)", false) }
                 suspect?.incomplete = error == .incomplete
             } else {
+                let defect = lineEndDamaged ? "its newline is damaged" : "\(error)"
                 corruption = .corrupt(
                     seq: journalID == nil ? 0 : head.seq + 1, offset: suspect?.offset ?? offset,
-                    reason: suspect.map { "\($0.reason), and a complete bad line follows it" } ?? "\(what): \(error)")
+                    reason: suspect.map { "\($0.reason), and a complete bad line follows it" } ?? "\(what): \(defect)")
             }
             return nil
         }

@@ -21,3 +21,15 @@ struct CrashLoopTests {
         #expect(kills["repair rounds"] == 1)
     }
 }
+
+@Suite("Primary and follower killed (fast)")
+struct FollowerKillTests {
+    @Test("6 kills of the primary or the follower under load: the replica stays a prefix, then catches up")
+    func followerKills() throws {
+        let temp = TemporaryFolder("memberledger-follower-kill")
+        let report = FollowerKillCampaign(scratch: temp.path).run(rounds: 6, seed: 11)
+        #expect(report.failures.isEmpty, "\(report.failures)")
+        #expect(report["prefix checks"] == 6)
+        #expect(report["records in the caught-up replica"] > 0)
+    }
+}
