@@ -5,8 +5,8 @@ import MemberLedgerJournal
 /// Damage at every byte: each truncation and each single-bit flip of a journal must be classified as
 /// `Docs/journal-format.md` specifies (a cut mid-record is a torn tail at that line's start, a cut on a
 /// line end is clean, a cut in or before the header is corruption at seq 0; a flipped bit anywhere is
-/// corruption at its line's start, even the last line's newline, unless it leaves a NUL byte in the last
-/// line, which is what an interrupted append can leave: a torn tail), and each
+/// corruption at its line's start, even in the last line's newline: no torn write leaves a whole line
+/// with a changed byte), and each
 /// truncation and flip of a snapshot must make replay fall back to the journal, never give a wrong state.
 public struct ByteSweepCampaign: Sendable {
     /// A sweep over journals and snapshots.
@@ -40,15 +40,10 @@ public struct ByteSweepCampaign: Sendable {
                 report.count("journal bit flips")
                 let scan = JournalReader.scan(bytes: bytes)
                 let hit = line(of: offset)
-                // A NUL byte in the last line looks like a block never written; a damaged last newline
-                // leaves a whole record and a stray byte, which no torn write leaves: corruption.
-                let unwrittenLast = hit == lastLine && hit > 0 && bytes[offset] == 0
                 switch scan.damage {
                 case nil:
                     fail("flip of bit \(bit) at byte \(offset) went unnoticed")
-                case .tornTail(let at, _) where at == Int64(lineStart(hit)) && unwrittenLast:
-                    report.count("classified torn")
-                case .corrupt(_, let at, _) where at == Int64(lineStart(hit)) && !unwrittenLast:
+                case .corrupt(_, let at, _) where at == Int64(lineStart(hit)):
                     report.count("classified corrupt")
                 case let damage?:
                     fail("flip of bit \(bit) at byte \(offset) classified \(damage)")

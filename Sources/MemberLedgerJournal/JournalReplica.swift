@@ -106,13 +106,28 @@ public final class JournalReplica {
         let file = try FileDescriptor.open(source.journal, O_RDONLY)
         defer { file.close() }
         while length < end {
-            var chunk = try file.read(count: Int(min(end - length, 4 << 20)), at: length)
-            if length + Int64(chunk.count) < end, let last = chunk.lastIndex(of: 10) {
-                chunk.removeSubrange((last + 1)...)
+            guard try append(Self.wholeLines(of: file, from: length, to: end), journalID: journalID) > 0 else {
+                throw Failure.diverged(offset: length, reason: "no whole line before byte \(end)")
             }
-            guard try append(chunk, journalID: journalID) > 0 else { break }
         }
         return head
+    }
+
+    /// The bytes of `file` from `offset`, about `chunk` of them, ending on a line end (or at `end`): a
+    /// line longer than `chunk` (records may be up to `LineReader.maxLineLength`) is read whole.
+    public static func wholeLines(
+        of file: FileDescriptor, from offset: Int64, to end: Int64, chunk: Int64 = 4 << 20
+    ) throws(SystemError) -> [UInt8] {
+        var size = chunk
+        while true {
+            var bytes = try file.read(count: Int(min(end - offset, size)), at: offset)
+            if offset + Int64(bytes.count) >= end { return bytes }
+            if let last = bytes.lastIndex(of: 10) {
+                bytes.removeSubrange((last + 1)...)
+                return bytes
+            }
+            size *= 2
+        }
     }
 
     /// Keeps in the folder that the copy, every line of which was checked on arrival, is verified up to

@@ -78,7 +78,7 @@ public struct JournalSalvage: Sendable {
 
     /// Brings back a journal that is missing altogether from `replica` (a verified byte copy of its good
     /// part); a folder restored from a snapshot must then hold that snapshot's record, or nothing is kept.
-    public func restoreMissing(from replica: DataFolder) throws -> Report {
+    public func restoreMissing(from replica: DataFolder, now: Timestamp) throws -> Report {
         let scan = try JournalReader(folder: replica).verify()
         if case .corrupt? = scan.damage {
             throw Failure.cannotFill(
@@ -96,7 +96,7 @@ public struct JournalSalvage: Sendable {
             if let problem = try Self.bindingProblem(snapshot, folder: folder) {
                 try FileSystem.rename(
                     folder.journal,
-                    to: "\(folder.quarantine)/journal-from-replica-\(marker.restoredAt.microseconds).jsonl")
+                    to: "\(folder.quarantine)/journal-from-replica-\(now.microseconds).jsonl")
                 throw Failure.cannotFill(
                     seqs: marker.record.seq...marker.record.seq, offset: snapshot.recordOffset,
                     why: "the replica's journal does not hold the restored snapshot's record: the snapshot \(problem)")

@@ -118,9 +118,13 @@ struct JournalScanner {
     private(set) var corruption: JournalDamage?
     private var sawLine = false
     private let verify: Bool
+    private let canonical: Bool
 
-    init(verify: Bool) {
+    /// A scanner that checks hashes and events when `verify` is set, and canonical bytes too unless
+    /// `canonical` is false (see `JournalLine`).
+    init(verify: Bool, canonical: Bool = true) {
         self.verify = verify
+        self.canonical = canonical
     }
 
     /// Continues a scan in the middle of a journal, after a record known to be good (a snapshot's).
@@ -147,14 +151,18 @@ struct JournalScanner {
         let parsed: JournalLine
         do throws(JournalLine.Defect) {
             guard complete else { throw .incomplete }
-            parsed = try JournalLine(line, verify: verify)
+            parsed = try JournalLine(line, verify: verify, canonical: canonical)
         } catch {
             // A whole record and one byte that is not a newline was never a torn write (whose bytes are
             // a prefix of what was written): the acknowledged record's newline is damaged.
             let lineEndDamaged =
                 error == .incomplete && line.count > 1
-                && (try? JournalLine(UnsafeRawBufferPointer(rebasing: line.dropLast()), verify: verify)) != nil
-            let unwritten = (error == .incomplete || line.contains(0)) && !lineEndDamaged
+                && (try? JournalLine(
+                    UnsafeRawBufferPointer(rebasing: line.dropLast()), verify: verify, canonical: canonical))
+                    != nil
+            // Only a line made of NUL bytes alone is a block a crash left unwritten; a record with a NUL in it
+            // is a damaged record (calling it torn would quarantine an acknowledged record).
+            let unwritten = (error == .incomplete || line.allSatisfy { $0 == 0 }) && !lineEndDamaged
             if unwritten && journalID != nil {
                 if suspect == nil { suspect = (offset, "\(what): \(error)", false) }
                 suspect?.incomplete = error == .incomplete

@@ -76,7 +76,8 @@ final class ReadAhead: Sendable {
     }
 
     private func read(file: FileDescriptor, verify: Bool, after position: JournalReader.Position?) {
-        var scanner = JournalScanner(verify: verify)
+        // Replay needs each event checked and decoded; the canonical bytes are verify's and the scrub's.
+        var scanner = JournalScanner(verify: verify, canonical: false)
         if let position { scanner.resume(journalID: position.journalID, after: position.head, offset: position.offset) }
         var batch: [Item] = []
         batch.reserveCapacity(Self.batchSize)

@@ -182,8 +182,8 @@ final class ReadAPI: Sendable {
     static let journalChunkBytes: Int64 = 4 << 20
 
     /// `/api/journal/bytes?from=OFFSET`: the journal's own bytes from `from`, never past its durable end
-    /// (so a follower never holds a record the primary could still lose), at most `journalChunkBytes` and
-    /// ending on a line end. Headers name the journal, its durable length and head, so a follower checks
+    /// (so a follower never holds a record the primary could still lose), about `journalChunkBytes` and
+    /// ending on a line end (a longer record comes whole). Headers name the journal, its durable length and head, so a follower checks
     /// it copies the journal it holds and can say how far behind it is.
     private func journalBytes(_ request: HTTPRequest, _ finish: @escaping WebhookServer.Finish) {
         let respond: @Sendable (HTTPResponse) -> Void = { response in
@@ -208,16 +208,15 @@ final class ReadAPI: Sendable {
         }
         let submitted = pool.submit { [durable, model] in
             let (end, head, journalID) = durable()
-            var body: [UInt8] = []
+            // A whole number of lines: a follower appends what it verified, line by line.
+            let body: [UInt8]
             do {
                 let file = try FileDescriptor.open(model.folder.journal, O_RDONLY)
                 defer { file.close() }
-                body = try file.read(count: Int(min(end - from, Self.journalChunkBytes)), at: from)
+                body = try JournalReplica.wholeLines(of: file, from: from, to: end, chunk: Self.journalChunkBytes)
             } catch {
                 return respond(APIError.failed("the journal could not be read: \(error)").response)
             }
-            // A whole number of lines: a follower appends what it verified, line by line.
-            if from + Int64(body.count) < end, let last = body.lastIndex(of: 10) { body.removeSubrange((last + 1)...) }
             respond(
                 HTTPResponse(
                     status: 200,

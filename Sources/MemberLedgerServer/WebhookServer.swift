@@ -173,7 +173,8 @@ public final class WebhookServer: Sendable {
     /// ahead of the head (records queued but not yet durable).
     private func snapshotAtHead() throws -> (path: String, seq: Int64)? {
         let (position, recordOffset) = ledger.writer.position
-        guard position.head.seq > 0 else { return nil }
+        // A journal the scrub found damaged backs no new snapshot: it would vouch for a head `verify` rejects.
+        guard position.head.seq > 0, verification.damage == nil else { return nil }
         let state = ledger.read { $0 }
         guard state.lastSeq == position.head.seq else { return nil }
         let path = try SnapshotStore(folder: configuration.folder).write(
@@ -496,12 +497,15 @@ public final class WebhookServer: Sendable {
         unavailable("the disk is slow and the request is not recorded yet; retry shortly"))
 
     /// The answer to a journal error; a failed write or sync stops the journal (fail-stop) once.
-    /// The refusal while a scrub's damage stands: nothing is appended after a hole.
+    /// The refusal while a scrub's damage stands: nothing is appended after a hole. Only an admin can end
+    /// it, so the sender is asked to wait minutes, not a second.
     private static func damaged(_ damage: JournalDamage) -> Refusal {
-        Refusal(
-            unavailable(
-                "the journal is damaged at seq \(damage.corruptSeq), byte \(damage.offset); writes are stopped until "
-                    + "an admin repairs it"))
+        var response = error(
+            503,
+            "the journal is damaged at seq \(damage.corruptSeq), byte \(damage.offset); writes are stopped until "
+                + "an admin repairs it")
+        response.headers.append(("Retry-After", "300"))
+        return Refusal(response)
     }
 
     private func refused(by error: JournalError) -> Refusal {

@@ -67,7 +67,12 @@ enum VerifyVerb {
             say(problem)
             if scan.damage != nil { say("intact up to: \(scan.head)") }
         } else {
-            say("intact: \(scan.head.seq) records, head \(scan.head)")
+            let lost = scan.lost.reduce(Int64(0)) { $0 + Int64($1.seqs.count) }
+            say(
+                lost == 0
+                    ? "intact: \(scan.head.seq) records, head \(scan.head)"
+                    : "intact: \(scan.head.seq - lost) records (seqs 1–\(scan.head.seq), \(lost) of them lost), head \(scan.head)"
+            )
         }
         if !arguments.json {
             for lost in scan.lost { say("missing from history: \(lost)") }
@@ -116,8 +121,10 @@ enum RepairVerb {
             guard let replica else {
                 fail("repair: no journal at \(arguments.folder.journal) (give a replica: --from DIR)", .noInput)
             }
+            let now = SystemClock.now()
             report(
-                attempt { try JournalSalvage(folder: arguments.folder).restoreMissing(from: replica) }, from: replica)
+                attempt { try JournalSalvage(folder: arguments.folder).restoreMissing(from: replica, now: now) },
+                from: replica)
         }
         if replica != nil || arguments.switches.contains("--salvage") {
             keepingIntact(arguments, replica: replica)

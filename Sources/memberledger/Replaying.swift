@@ -14,7 +14,11 @@ func replay(
 ) -> LedgerReplay.Result {
     let folder = arguments.folder
     let verb = arguments.verb.name
-    if !FileSystem.exists(folder.journal), let restored = restoredAnswer(arguments, target: target) { return restored }
+    if !FileSystem.exists(folder.journal),
+        let restored = restoredAnswer(arguments, target: target, history: !useSnapshots || observe != nil)
+    {
+        return restored
+    }
     guard FileSystem.exists(folder.journal) else {
         fail("\(verb): no journal at \(folder.journal) (is --data right?)", .noInput)
     }
@@ -53,7 +57,9 @@ func replay(
 
 /// The answer of a folder restored from a snapshot alone: the state at the snapshot's seq, marked as such;
 /// any other point in history is refused, for its records are gone.
-private func restoredAnswer(_ arguments: ParsedArguments, target: LedgerReplay.Target?) -> LedgerReplay.Result? {
+private func restoredAnswer(
+    _ arguments: ParsedArguments, target: LedgerReplay.Target?, history: Bool
+) -> LedgerReplay.Result? {
     let restored: (LedgerReplay.Result, SnapshotRestore.Marker)?
     do {
         restored = try LedgerReplay(folder: arguments.folder).restoredState()
@@ -62,6 +68,12 @@ private func restoredAnswer(_ arguments: ParsedArguments, target: LedgerReplay.T
     }
     guard let (result, marker) = restored else { return nil }
     let seq = marker.record.seq
+    // Verbs that walk history (log, history, rebuild, snapshot) have nothing to walk.
+    if history || arguments.verb.name == "snapshot" {
+        fail(
+            "\(arguments.verb.name): this folder was restored from the snapshot at seq \(seq) alone: its history is "
+                + "gone until `repair --from REPLICA` brings the journal back", .noInput)
+    }
     switch target ?? arguments.target {
     case .end, .seq(seq): break
     default:
@@ -77,9 +89,9 @@ private func restoredAnswer(_ arguments: ParsedArguments, target: LedgerReplay.T
 
 /// Stops a verb on damage to acknowledged records: exit 1, naming where, and what to do.
 func refuseDamaged(_ verb: String, _ damage: JournalDamage, foundBy verification: VerificationRecord?) -> Never {
-    let source = verification.map { "the verification of \($0.verifiedAt.rfc3339) found " } ?? ""
+    let source = verification.map { "the verification of \($0.verifiedAt.rfc3339) found the journal damaged" }
     fail(
-        "\(verb): refused: \(source)the journal damaged: \(damage)\nanswers would leave out acknowledged "
+        "\(verb): refused: \(source ?? "the journal is damaged"): \(damage)\nanswers would leave out acknowledged "
             + "history; see Docs/recovery.md (`memberledger repair --from REPLICA`, or `repair --salvage`)",
         .checkFailed)
 }

@@ -66,7 +66,10 @@ enum FollowVerb {
                     response.status == 401 ? .usage : .checkFailed)
             }
             do {
-                try replica.append(response.body, journalID: journalID)
+                let durable = response.header("X-Journal-Durable-Length").flatMap(Int64.init) ?? replica.length
+                if try replica.append(response.body, journalID: journalID) == 0 && replica.length < durable {
+                    fail("follow: \(base) sent no whole line at byte \(replica.length)", .checkFailed)
+                }
             } catch {
                 fail("follow: \(error)", .checkFailed)
             }
