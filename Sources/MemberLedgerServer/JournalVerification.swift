@@ -1,12 +1,14 @@
 import Foundation
 import MemberLedgerCore
 import MemberLedgerJournal
+import MemberLedgerSystem
 import Synchronization
 
 /// The server's scrub: re-verifies the whole journal (every line as `verify` reads it) and every
 /// snapshot's binding to it, on a thread of its own while the writer keeps appending: at start, then every
 /// `scrubInterval` seconds, and on the console's "verify now". A scheduled scrub reads at most
-/// `scrubBytesPerSecond`, so it never competes with ingest for the disk or a core. Each result is kept in
+/// `scrubBytesPerSecond`, on a thread below the event loops' priority, so it takes only what ingest leaves
+/// of the disk and the cores. Each result is kept in
 /// `DIR/verified.json` for the read verbs and shown in `/api/journal`, `/healthz`, `/metrics` and the
 /// console's health page; damage to acknowledged records is handed to `onDamage`, which stops writes, so
 /// that nothing is appended after a hole.
@@ -43,6 +45,7 @@ final class JournalVerification: Sendable {
     /// Scrubs now and then every `interval` seconds (none when 0), each at most `bytesPerSecond`.
     func schedule(every interval: Double, bytesPerSecond: Double) {
         Thread.detachNewThread { [self] in
+            ThreadPriority.lower(by: 10)
             while !stopping.load(ordering: .relaxed) {
                 _ = run(bytesPerSecond: bytesPerSecond)
                 guard interval > 0 else { return }
@@ -63,7 +66,10 @@ final class JournalVerification: Sendable {
     /// Starts an unthrottled verification now; false when one is running already.
     func start() -> Bool {
         guard reserve() else { return false }
-        Thread.detachNewThread { [self] in verify(bytesPerSecond: nil) }
+        Thread.detachNewThread { [self] in
+            ThreadPriority.lower(by: 10)
+            verify(bytesPerSecond: nil)
+        }
         return true
     }
 

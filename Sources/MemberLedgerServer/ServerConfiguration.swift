@@ -55,7 +55,7 @@ public struct ServerConfiguration: Sendable {
         clock: @escaping @Sendable () -> Timestamp = SystemClock.now, storage: any JournalStorage = SystemStorage(),
         snapshotEvery: Int = 100_000, snapshotCheckSeconds: Double = 30, crm: CRMSetup? = nil,
         adminToken: String? = nil, streamHeartbeatSeconds: Double = 15, behindProxy: Bool = false,
-        scrubInterval: Double = 86_400, scrubBytesPerSecond: Double = 32 * 1_048_576
+        scrubInterval: Double = 86_400, scrubBytesPerSecond: Double = 16 * 1_048_576
     ) {
         self.scrubInterval = scrubInterval
         self.scrubBytesPerSecond = scrubBytesPerSecond

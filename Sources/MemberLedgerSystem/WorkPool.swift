@@ -102,7 +102,7 @@ public final class WorkPool: Sendable {
     private func startThread(_ index: Int) {
         finished.enter()
         let thread = Thread { [self] in
-            if niceness > 0 { _ = cml_lower_thread_priority(niceness) }
+            ThreadPriority.lower(by: niceness)
             run()
             finished.leave()
         }

@@ -33,7 +33,7 @@ enum ServeVerb {
                 name: "--scrub-every", value: "SECONDS",
                 help: "seconds between whole-journal verifications (default 86400; one runs at start; 0: only then)"),
             OptionSpec(
-                name: "--scrub-rate", value: "MB", help: "the most MB a scheduled scrub reads per second (default 32)"),
+                name: "--scrub-rate", value: "MB", help: "the most MB a scheduled scrub reads per second (default 16)"),
         ],
         details: """
             The handshake comes from MEMBERLEDGER_HANDSHAKE, else DIR/handshake (made on first start), and
@@ -81,7 +81,7 @@ enum ServeVerb {
             heartbeat = seconds
         }
         let scrubEvery = Double(arguments.options["--scrub-every"] ?? "86400") ?? -1
-        let scrubRate = Double(arguments.options["--scrub-rate"] ?? "32") ?? -1
+        let scrubRate = Double(arguments.options["--scrub-rate"] ?? "16") ?? -1
         guard scrubEvery >= 0, scrubRate > 0 else {
             usageError(spec, "--scrub-every takes seconds ≥ 0 and --scrub-rate MB per second > 0")
         }
