@@ -194,6 +194,11 @@ enum RepairVerb {
         for lost in report.lost { say("marked lost: \(lost)") }
         if report.keptAfterDamage > 0 { say("kept \(report.keptAfterDamage) intact records after the damage") }
         for difference in report.differences { say(difference) }
+        if let first = report.lost.first, report.differences.isEmpty {
+            say(
+                "no snapshot made after seq \(first.seqs.lowerBound) remains to compare with: what the lost records "
+                    + "did is not known, and replay now leaves it out")
+        }
         if let quarantined = report.quarantined { say("the journal as it was: \(quarantined.path)") }
         for moved in report.snapshotsQuarantined { say(moved) }
         say("head: \(report.head) (verified whole)")
