@@ -1,5 +1,6 @@
 import MemberLedgerCore
 import MemberLedgerHTTP
+import MemberLedgerJournal
 
 /// Why the read API did not answer with what was asked: each case is one status and a message that
 /// names what to fix. No case quotes the token or a secret.
@@ -20,6 +21,8 @@ enum APIError: Error, Sendable, Equatable {
     case busy(String)
     /// The journal could not be read for the answer.
     case failed(String)
+    /// The scrub found the journal damaged: reads of the ledger would leave out acknowledged history.
+    case damaged(JournalDamage)
 
     /// The answer.
     var response: HTTPResponse {
@@ -46,6 +49,12 @@ enum APIError: Error, Sendable, Equatable {
             response = WebhookServer.unavailable(what)
         case .failed(let why):
             response = WebhookServer.error(500, "the journal could not be read: \(why)")
+        case .damaged(let damage):
+            response = WebhookServer.error(
+                503,
+                "the scrub found the journal damaged (\(damage)): answers would leave out acknowledged history "
+                    + "until an admin repairs it (Docs/recovery.md); /api/journal and /healthz say more")
+            response.headers.append(("Retry-After", "300"))
         }
         return response
     }

@@ -22,6 +22,8 @@ final class ReadAPI: Sendable {
     private let token: [UInt8]?
     private let pool: WorkPool
     private let journal: @Sendable () -> JSONValue
+    /// Damage the scrub found, if any: reads of the ledger are refused while it stands.
+    private let damage: @Sendable () -> JournalDamage?
     /// Where the journal's durable part ends, and its head: what a follower may copy.
     private let durable: @Sendable () -> (end: Int64, head: JournalHead, journalID: String)
     private let crm: @Sendable () -> JSONValue?
@@ -40,9 +42,11 @@ final class ReadAPI: Sendable {
         model: ReadModel, token: String?, heartbeatSeconds: Double, console: Console, handshake: String,
         journal: @escaping @Sendable () -> JSONValue,
         durable: @escaping @Sendable () -> (end: Int64, head: JournalHead, journalID: String),
+        damage: @escaping @Sendable () -> JournalDamage?,
         crm: @escaping @Sendable () -> JSONValue?
     ) {
         self.durable = durable
+        self.damage = damage
         self.console = console
         self.handshake = handshake
         self.model = model
@@ -237,6 +241,11 @@ final class ReadAPI: Sendable {
     private typealias Reply = @Sendable (Result<JSONValue, APIError>) -> Void
 
     private func answer(_ path: [String], _ query: String?, _ reply: @escaping Reply) throws(APIError) {
+        // As every read verb does: no answer from a ledger with a hole in it; the journal's own figures
+        // (what the console's health page shows) and the CRM's stay readable.
+        if let damage = damage(), !["journal", "crm", "generator"].contains(path.first ?? "") {
+            throw .damaged(damage)
+        }
         switch path.count {
         case 1:
             try collection(path[0], query, reply)

@@ -92,6 +92,7 @@ public final class WebhookServer: Sendable {
                 let position = writer.position.position
                 return (position.offset, position.head, position.journalID)
             },
+            damage: { verification.damage },
             crm: { connector.health(now: clock()) })
         let cores = ProcessInfo.processInfo.activeProcessorCount
         // Below the loops' priority: a genpass burst (80 ms of PBKDF2 each) must not hold up the updateusers

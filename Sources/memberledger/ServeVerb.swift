@@ -71,6 +71,10 @@ enum ServeVerb {
         }
         let iterations = Int(
             arguments.integer("--password-iterations", minimum: 1) ?? Int64(DjangoPasswordHash.defaultIterations))
+        // A folder restored from a snapshot alone takes nothing (and gets no new secrets) until repaired.
+        if !FileSystem.exists(folder.journal), let marker = SnapshotRestore(folder: folder).marker {
+            writerFailed("serve", .restoredFromSnapshot(seq: marker.record.seq))
+        }
         let handshake = loadHandshake("serve", folder: folder)
         let adminToken = loadAdminToken("serve", folder: folder, handshake: handshake)
         var heartbeat = 15.0

@@ -106,6 +106,16 @@ struct ReplicaTests {
         let metrics = try PythonClient.send([PythonClient.request("GET", "/metrics")], port: server.port).first
         #expect(metrics?.body.contains("memberledger_scrub_damaged 1") == true)
         #expect(server.log.contains("the scrub found the journal damaged"))
+        // Reads of the ledger are refused as the read verbs refuse them; the journal's figures stay readable.
+        let token = try String(contentsOfFile: temp.appending("data/admin-token"), encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let reads = try PythonClient.send(
+            ["/api/members/1", "/api/journal"].map {
+                PythonClient.request("GET", $0, headers: [("Authorization", "Bearer \(token)")])
+            }, port: server.port)
+        #expect(reads[0].status == 503)
+        #expect(reads[0].body.contains("the scrub found the journal damaged"))
+        #expect(reads[1].status == 200)
         #expect(try FileSystem.readFile(path).count == bytes.count)
     }
 
