@@ -25,6 +25,8 @@ final class EventLoop: @unchecked Sendable {
         case streamed(token: UInt64, id: UInt64, [UInt8])
         /// The end of a streamed answer.
         case endStream(token: UInt64, id: UInt64)
+        /// A connection another loop accepted, for this one to serve (`counted`: it holds a slot).
+        case adopt(Socket, remoteAddress: String, counted: Bool)
         /// Work to run on the loop's thread.
         case run(@Sendable () -> Void)
         /// The server is stopping.
@@ -179,7 +181,13 @@ final class EventLoop: @unchecked Sendable {
                             status: 503, reason: "over \(server.configuration.maxConnections) connections",
                             remoteAddress: remoteAddress))
                 }
-                adopt(socket, remoteAddress: remoteAddress, counted: counted)
+                // Connections are spread over the loops in turn: the loop that wakes for a burst of
+                // connects (EPOLLEXCLUSIVE wakes one) would otherwise serve them all on one core.
+                if let target = server.loop(after: counted), target !== self {
+                    target.post(.adopt(socket, remoteAddress: remoteAddress, counted: counted))
+                } else {
+                    adopt(socket, remoteAddress: remoteAddress, counted: counted)
+                }
             }
         }
     }
@@ -289,6 +297,8 @@ final class EventLoop: @unchecked Sendable {
                 case .endStream(let token, let id):
                     guard let connection = connections[token] else { continue }
                     perform(connection.machine.endStream(id: id), on: connection)
+                case .adopt(let socket, let remoteAddress, let counted):
+                    adopt(socket, remoteAddress: remoteAddress, counted: counted)
                 case .run(let work):
                     runningMail = true
                     work()
@@ -298,6 +308,19 @@ final class EventLoop: @unchecked Sendable {
                 }
             }
             mail.removeAll(keepingCapacity: true)
+        }
+    }
+
+    /// Closes connections handed to this loop after it ended (a connect accepted by another loop in the
+    /// instant of shutdown): called once every loop has ended, so nothing else touches the mailbox.
+    func closeOrphans() {
+        let orphans = mailbox.withLock { box in
+            defer { box.removeAll() }
+            return box
+        }
+        for case .adopt(let socket, _, let counted) in orphans {
+            socket.close()
+            if counted { server.releaseConnectionSlot() }
         }
     }
 

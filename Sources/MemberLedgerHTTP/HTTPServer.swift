@@ -49,6 +49,9 @@ public final class HTTPServer: Sendable {
     private let pool: WorkPool?
     private let lifecycle = Mutex(Lifecycle.idle)
     private let connectionCount = Atomic<Int>(0)
+    /// The loops, for spreading accepted connections over them in turn.
+    private let servingLoops = Mutex<[EventLoop]>([])
+    private let nextLoop = Atomic<Int>(0)
     private let loopsRunning = DispatchGroup()
     private let listenersHeld = DispatchGroup()
 
@@ -126,6 +129,7 @@ public final class HTTPServer: Sendable {
                 throw .system(operation: error.operation, errno: error.code)
             }
             for _ in 0..<accepting { listenersHeld.enter() }
+            servingLoops.withLock { $0 = loops }
             state = .running(port: listener.localPort, listener: listener, loops: loops)
             for loop in loops {
                 loopsRunning.enter()
@@ -181,6 +185,7 @@ public final class HTTPServer: Sendable {
         listenersHeld.wait()
         listener.close()
         loopsRunning.wait()
+        for loop in loops { loop.closeOrphans() }
         pool?.stop()
         lifecycle.withLock { state in
             if case .stopping(let port) = state { state = .stopped(port: port) }
@@ -192,6 +197,15 @@ public final class HTTPServer: Sendable {
     /// Hands a request to the handler.
     func dispatch(_ request: HTTPRequest, responder: HTTPResponder) {
         handler(request, responder)
+    }
+
+    /// The loop that serves the next accepted connection: each in turn. A connection refused at once
+    /// (`counted` false) stays where it was accepted.
+    func loop(after counted: Bool) -> EventLoop? {
+        guard counted else { return nil }
+        return servingLoops.withLock { loops in
+            loops.isEmpty ? nil : loops[nextLoop.wrappingAdd(1, ordering: .relaxed).oldValue % loops.count]
+        }
     }
 
     /// Takes a connection slot if one is free.
