@@ -165,12 +165,29 @@ public struct JournalReader: Sendable {
         _ reader: LineReader, verify: Bool, progress: ((Int64, Int64) -> Void)? = nil
     ) throws(JournalError) -> JournalScan {
         var scanner = JournalScanner(verify: verify)
+        var batch = LineBatch()
+        // Lines are checked (hash, event, canonical bytes) in batches on every core, then fed to the
+        // scanner in order: the checks are independent, only the chain is sequential.
+        func feed() {
+            let checked = batch.check(with: scanner)
+            for index in batch.lines.indices where scanner.wantsMore {
+                let (start, end, offset, complete) = batch.lines[index]
+                batch.bytes.withUnsafeBytes { bytes in
+                    let line = UnsafeRawBufferPointer(rebasing: bytes[start..<end])
+                    scanner.consume(line, at: offset, complete: complete, checked: checked[index])
+                    progress?(offset + Int64(line.count) + 1, scanner.head.seq)
+                }
+            }
+            batch.clear()
+        }
         do {
             try reader.forEachLine { line, offset, complete in
-                scanner.consume(line, at: offset, complete: complete)
-                progress?(offset + Int64(line.count) + 1, scanner.head.seq)
+                batch.append(line, at: offset, complete: complete)
+                guard batch.isFull else { return true }
+                feed()
                 return scanner.wantsMore
             }
+            feed()
         } catch let error as SystemError {
             throw .io(error)
         } catch {

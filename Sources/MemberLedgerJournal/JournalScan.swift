@@ -146,12 +146,31 @@ struct JournalScanner {
     @discardableResult
     mutating func consume(_ line: UnsafeRawBufferPointer, at offset: Int64, complete: Bool) -> JournalLine? {
         guard corruption == nil else { return nil }
+        return consume(line, at: offset, complete: complete, checked: check(line, complete: complete))
+    }
+
+    /// The line checked on its own, as `consume` checks it: what may run on another thread, ahead.
+    func check(_ line: UnsafeRawBufferPointer, complete: Bool) -> Result<JournalLine, JournalLine.Defect> {
+        guard complete else { return .failure(.incomplete) }
+        do throws(JournalLine.Defect) {
+            return .success(try JournalLine(line, verify: verify, canonical: canonical))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// Feeds the next line with the result of `check` on it.
+    @discardableResult
+    mutating func consume(
+        _ line: UnsafeRawBufferPointer, at offset: Int64, complete: Bool,
+        checked: Result<JournalLine, JournalLine.Defect>
+    ) -> JournalLine? {
+        guard corruption == nil else { return nil }
         sawLine = true
         let what = journalID == nil ? "the header" : "record \(head.seq + 1)"
         let parsed: JournalLine
         do throws(JournalLine.Defect) {
-            guard complete else { throw .incomplete }
-            parsed = try JournalLine(line, verify: verify, canonical: canonical)
+            parsed = try checked.get()
         } catch {
             // A whole record and one byte that is not a newline was never a torn write (whose bytes are
             // a prefix of what was written): the acknowledged record's newline is damaged.
