@@ -6,7 +6,6 @@ import MemberLedgerJournal
 enum ExitCode: Int32 {
     case ok = 0
     case checkFailed = 1
-    case cannotOpen = 2
     case usage = 64
     case badData = 65
     case noInput = 66

@@ -19,7 +19,8 @@ let overview = """
     \(verbs.map { "  \($0.name.padding(toLength: 12, withPad: " ", startingAt: 0)) \($0.summary)" }.joined(separator: "\n"))
 
     Every verb takes --help. Read verbs take --data DIR (default ./ledger-data) and work while a server is
-    writing. Exit codes: 0 ok, 1 check failed, 64 usage, 65 bad data, 66 no input, 74 I/O, 75 try later.
+    writing. Exit codes (Docs/cli.md): 0 ok, 1 damaged journal or failed check, 64 usage, 65 bad data,
+    66 no input, 69 unavailable, 74 I/O, 75 try later.
 
     """
 
