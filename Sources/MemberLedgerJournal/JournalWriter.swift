@@ -46,6 +46,9 @@ public final class JournalWriter: Sendable {
     public let journalID: String
     /// What recovery moved to quarantine when the writer opened, if anything.
     public let recovered: QuarantineRecord?
+    /// Snapshots recovery moved to quarantine because the journal no longer backs them (one beyond the
+    /// head after a torn tail was cut), each said for a person.
+    public let snapshotsQuarantined: [String]
 
     private let lockFile: FileDescriptor
     private let clock: @Sendable () -> Timestamp
@@ -74,6 +77,9 @@ public final class JournalWriter: Sendable {
             guard let journalID = scan.journalID else { preconditionFailure("recovery leaves a header") }
             self.journalID = journalID
             self.recovered = quarantined
+            // A cut journal must not leave a snapshot that vouches for records it no longer holds.
+            snapshotsQuarantined =
+                quarantined == nil ? [] : JournalSalvage(folder: folder).quarantineStaleSnapshots(now: clock())
             self.queue = CommitQueue(
                 file: file, storage: storage, head: scan.head, endOffset: scan.goodLength,
                 headOffset: scan.head.seq == 0 ? 0 : try Self.lastLineStart(file, before: scan.goodLength))

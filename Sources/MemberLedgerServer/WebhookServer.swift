@@ -56,6 +56,9 @@ public final class WebhookServer: Sendable {
         self.onJournalFailure = onJournalFailure
         let writer = try JournalWriter(
             folder: configuration.folder, storage: configuration.storage, clock: configuration.clock)
+        // What recovery did at opening is said once, in the log: a torn tail cut, snapshots set aside.
+        if let recovered = writer.recovered { configuration.accessLog("recovered: \(recovered)") }
+        for moved in writer.snapshotsQuarantined { configuration.accessLog("recovered: \(moved)") }
         let replay = try LedgerReplay(folder: configuration.folder).state()
         for warning in replay.warnings { configuration.accessLog("warning: \(warning)") }
         snapshotSeqAtStart = replay.snapshotSeq ?? 0

@@ -134,9 +134,7 @@ enum RepairVerb {
                 folder: arguments.folder, repair: arguments.switches.contains("--force") ? .force : .tornTailOnly)
             let head = writer.lastRecord
             say(writer.recovered.map { "repaired: \($0)" } ?? "nothing to repair")
-            for moved in JournalSalvage(folder: arguments.folder).quarantineStaleSnapshots(now: SystemClock.now()) {
-                say(moved)
-            }
+            for moved in writer.snapshotsQuarantined { say(moved) }
             say("head: \(head)")
             exit(ExitCode.ok.rawValue)
         } catch .corrupt(let damage) {

@@ -177,3 +177,23 @@ struct RecoveryVerbTests {
         bytes.indices.filter { bytes[$0] == 10 }[index - 1] + 1
     }
 }
+
+@Suite("Recovery at opening")
+struct RecoveryAtOpeningTests {
+    @Test("a writer that cuts a torn tail also sets aside the snapshot beyond the new head, and says so")
+    func writerQuarantinesSnapshotBeyondHead() throws {
+        let (temp, folder) = try RecoveryVerbTests.teamsFolder()
+        _ = try RecoveryVerbTests.run(["snapshot"], in: temp)
+        let bytes = try FileSystem.readFile(folder.journal)
+        try Data(bytes[..<(RecoveryVerbTests.lineStart(26, in: bytes) + 20)])
+            .write(to: URL(fileURLWithPath: folder.journal))
+        let writer = try JournalWriter(folder: folder)
+        #expect(writer.recovered != nil)
+        #expect(writer.lastRecord.seq == 25)
+        #expect(writer.snapshotsQuarantined.count == 1)
+        #expect(writer.snapshotsQuarantined.first?.contains("snapshot at seq 26") == true)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.snapshots).isEmpty)
+        // Reads then start from seq 1 without a warning about a snapshot beyond the head.
+        #expect(try LedgerReplay(folder: folder).state().warnings.isEmpty)
+    }
+}
