@@ -98,18 +98,17 @@ public enum JournalFormat {
     public static func lostLine(
         _ lost: ClosedRange<Int64>, salvagedAt: Timestamp, reason: String, original: String?, previousHash: String
     ) -> (line: [UInt8], hash: String) {
-        var line = lostBody(lost, salvagedAt: salvagedAt, reason: reason, original: original)
-        line += prevKey
-        line += previousHash.utf8
-        line += #"","#.utf8
+        var line = lostBody(
+            lost, salvagedAt: salvagedAt, reason: reason, original: original, previousHash: previousHash)
         let hash = seal(&line)
         return (line, hash)
     }
 
     static let lostStart = Array(#"{"lostFrom":"#.utf8)
 
+    /// A lost-records line's bytes before `"hash":"`.
     private static func lostBody(
-        _ lost: ClosedRange<Int64>, salvagedAt: Timestamp, reason: String, original: String?
+        _ lost: ClosedRange<Int64>, salvagedAt: Timestamp, reason: String, original: String?, previousHash: String
     ) -> [UInt8] {
         var line = lostStart
         line += "\(lost.lowerBound),\"lostThrough\":\(lost.upperBound),\"salvagedAt\":".utf8
@@ -119,6 +118,9 @@ public enum JournalFormat {
         line += #","original":"#.utf8
         if let original { JSONWriter.appendString(original, into: &line) } else { line += "null".utf8 }
         line.append(UInt8(ascii: ","))
+        line += prevKey
+        line += previousHash.utf8
+        line += #"","#.utf8
         return line
     }
 
@@ -127,11 +129,8 @@ public enum JournalFormat {
         _ body: UnsafeRawBufferPointer, lost: ClosedRange<Int64>, salvagedAt: Timestamp, reason: String,
         original: String?, previousHash: String
     ) -> Bool {
-        var expected = lostBody(lost, salvagedAt: salvagedAt, reason: reason, original: original)
-        expected += prevKey
-        expected += previousHash.utf8
-        expected += #"","#.utf8
-        return body.elementsEqual(expected)
+        body.elementsEqual(
+            lostBody(lost, salvagedAt: salvagedAt, reason: reason, original: original, previousHash: previousHash))
     }
 
     /// Appends `"hash":"SHA-256(body)"}` and a newline to a body that ends with a comma; returns the hash.

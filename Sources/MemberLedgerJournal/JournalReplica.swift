@@ -79,10 +79,9 @@ public final class JournalReplica {
                 try existing.sync()
             case nil: break
             }
-            try LineReader(file: existing).forEachLine { line, offset, complete in
-                scanner.consume(line, at: offset, complete: complete)
-                return true
-            }
+            // Appends continue from the copy's last good record; the one scan above vouched for the rest.
+            guard let journalID = scan.journalID else { preconditionFailure("an intact copy has a header") }
+            scanner.resume(journalID: journalID, after: scan.head, offset: scan.goodLength, lost: scan.lost)
         } catch let failure as Failure {
             throw failure
         } catch let error as JournalError {

@@ -128,9 +128,10 @@ struct JournalScanner {
     }
 
     /// Continues a scan in the middle of a journal, after a record known to be good (a snapshot's).
-    mutating func resume(journalID: String, after head: JournalHead, offset: Int64) {
+    mutating func resume(journalID: String, after head: JournalHead, offset: Int64, lost: [LostRecords] = []) {
         self.journalID = journalID
         self.head = head
+        self.lost = lost
         goodLength = offset
         sawLine = true
     }

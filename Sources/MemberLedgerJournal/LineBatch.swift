@@ -27,24 +27,20 @@ struct LineBatch {
     func check(with scanner: JournalScanner) -> [Result<JournalLine, JournalLine.Defect>] {
         let count = lines.count
         guard count > 0 else { return [] }
-        let results = UnsafeMutableBufferPointer<Result<JournalLine, JournalLine.Defect>>.allocate(capacity: count)
-        defer { results.deallocate() }
         let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, count / 64))
-        bytes.withUnsafeBytes { buffer in
-            let shared = SharedResults(results, bytes: buffer)
-            DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                var index = worker
-                while index < count {
-                    let line = lines[index]
-                    let slice = UnsafeRawBufferPointer(rebasing: shared.bytes[line.start..<line.end])
-                    (shared.base + index).initialize(to: scanner.check(slice, complete: line.complete))
-                    index += workers
+        return [Result<JournalLine, JournalLine.Defect>](unsafeUninitializedCapacity: count) { results, initialized in
+            bytes.withUnsafeBytes { buffer in
+                let shared = SharedResults(results, bytes: buffer)
+                DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                    for index in Swift.stride(from: worker, to: count, by: workers) {
+                        let line = lines[index]
+                        let slice = UnsafeRawBufferPointer(rebasing: shared.bytes[line.start..<line.end])
+                        (shared.base + index).initialize(to: scanner.check(slice, complete: line.complete))
+                    }
                 }
             }
+            initialized = count
         }
-        let checked = Array(results)
-        _ = results.baseAddress.map { $0.deinitialize(count: count) }
-        return checked
     }
 }
 

@@ -17,10 +17,16 @@ public struct VerificationRecord: Sendable, Equatable {
 
     /// The record of `scan`, made at `verifiedAt`.
     public init(_ scan: JournalScan, verifiedAt: Timestamp) {
-        self.verifiedAt = verifiedAt
-        head = scan.head
-        lost = scan.lost
+        let damage: JournalDamage?
         if case .corrupt? = scan.damage { damage = scan.damage } else { damage = nil }
+        self.init(verifiedAt: verifiedAt, head: scan.head, damage: damage, lost: scan.lost)
+    }
+
+    private init(verifiedAt: Timestamp, head: JournalHead, damage: JournalDamage?, lost: [LostRecords]) {
+        self.verifiedAt = verifiedAt
+        self.head = head
+        self.damage = damage
+        self.lost = lost
     }
 
     /// The folder's record, or nil when none was kept or it cannot be read.
@@ -29,16 +35,15 @@ public struct VerificationRecord: Sendable, Equatable {
             let at = json["verifiedAt"]?.stringValue.flatMap(Timestamp.init(rfc3339:)),
             let seq = json["seq"]?.intValue, let hash = json["hash"]?.stringValue
         else { return nil }
-        var record = VerificationRecord(
-            JournalScan(
-                journalID: nil, head: JournalHead(seq: Int64(seq), hash: hash, recordedAt: at), goodLength: 0,
-                damage: nil, damageIsIncompleteLastLine: false), verifiedAt: at)
-        if let damage = json["damage"], let damageSeq = damage["seq"]?.intValue,
-            let offset = damage["offset"]?.intValue, let reason = damage["reason"]?.stringValue
+        var damage: JournalDamage?
+        if let found = json["damage"], let damageSeq = found["seq"]?.intValue,
+            let offset = found["offset"]?.intValue, let reason = found["reason"]?.stringValue
         {
-            record.damage = .corrupt(seq: Int64(damageSeq), offset: Int64(offset), reason: reason)
+            damage = .corrupt(seq: Int64(damageSeq), offset: Int64(offset), reason: reason)
         }
-        return record
+        // The lost seqs are the journal's to say; a record read back only tells how far it was verified.
+        return VerificationRecord(
+            verifiedAt: at, head: JournalHead(seq: Int64(seq), hash: hash, recordedAt: at), damage: damage, lost: [])
     }
 
     /// Keeps the record in the folder (atomically); a folder that cannot be written keeps none.

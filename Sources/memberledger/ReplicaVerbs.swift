@@ -65,8 +65,8 @@ enum FollowVerb {
                     "follow: \(base) answered \(response.status): \(text)",
                     response.status == 401 ? .usage : .checkFailed)
             }
+            let durable = response.header("X-Journal-Durable-Length").flatMap(Int64.init) ?? replica.length
             do {
-                let durable = response.header("X-Journal-Durable-Length").flatMap(Int64.init) ?? replica.length
                 if try replica.append(response.body, journalID: journalID) == 0 && replica.length < durable {
                     fail("follow: \(base) sent no whole line at byte \(replica.length)", .checkFailed)
                 }
@@ -85,7 +85,6 @@ enum FollowVerb {
                 say("\(ISO8601DateFormatter().string(from: Date())) \(status)")
                 shown = status
             }
-            let durable = response.header("X-Journal-Durable-Length").flatMap(Int64.init) ?? replica.length
             if replica.length < durable { continue }
             if arguments.switches.contains("--once") {
                 replica.noteVerified(at: SystemClock.now())

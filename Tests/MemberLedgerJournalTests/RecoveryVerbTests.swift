@@ -47,7 +47,7 @@ struct RecoveryVerbTests {
         arguments: [
             (#""type":""#, #""type":"bogus.event","x":""#),  // an unknown type
             (#""data":{"#, #""data":{"unknown":1,"#),  // an unknown key
-            (#""seq":"#, #""seq": "#),  // a space: not the canonical bytes
+            (#""seq":"#, #""seq": "#),  // a space after seq: the record's start is malformed
         ])
     func verifyAgreesWithReplay(_ change: (from: String, to: String)) throws {
         let (temp, folder) = try Self.teamsFolder()
@@ -187,6 +187,9 @@ struct RecoveryAtOpeningTests {
         let bytes = try FileSystem.readFile(folder.journal)
         try Data(bytes[..<(RecoveryVerbTests.lineStart(26, in: bytes) + 20)])
             .write(to: URL(fileURLWithPath: folder.journal))
+        // What the server's scrub reports about snapshots: this one is no longer backed by the journal.
+        let problems = JournalSalvage(folder: folder).snapshotProblems()
+        #expect(problems.count == 1 && problems[0].hasPrefix("snapshot at seq 26 is not backed by the journal"))
         let writer = try JournalWriter(folder: folder)
         #expect(writer.recovered != nil)
         #expect(writer.lastRecord.seq == 25)
